@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * msix-guard: per-device cache of the mapped pages that trapped accesses are
+ * forwarded through.
+ *
+ * VFIO-free: the mapping backend is a pair of callbacks (ioremap()/iounmap()
+ * in the driver, a poisoning fake in the KUnit tests).
+ */
+#ifndef MSIX_GUARD_CACHE_H
+#define MSIX_GUARD_CACHE_H
+
+#include <linux/compiler_types.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+
+#include "layout.h"
+
+/* Forwarded pages of up to two BARs: the table's and the PBA's. */
+#define MSIXG_CACHE_MAX_SLOTS	(2 * MSIXG_MAX_FWD_PAGES)
+
+/**
+ * struct msixg_cache_ops - how the cache maps a page
+ * @map: map @size bytes at @page_off of BAR @bar; may sleep; NULL on failure
+ * @unmap: undo @map
+ */
+struct msixg_cache_ops {
+	void __iomem *(*map)(void *priv, unsigned int bar, u64 page_off,
+			     u64 size);
+	void (*unmap)(void *priv, void __iomem *va);
+};
+
+/**
+ * struct msixg_cache_slot - one page that may be forwarded to
+ * @va: its mapping; NULL until first used after the last invalidation
+ * @page_off: BAR offset of the page
+ * @bar: BAR index
+ */
+struct msixg_cache_slot {
+	void __iomem *va;
+	u64 page_off;
+	unsigned int bar;
+};
+
+/**
+ * struct msixg_cache - lazily mapped pages of one device
+ * @lock: see below
+ * @usable: accesses may go through the cache (device open, decode on)
+ * @nr_slots: valid entries in @slots, fixed after setup
+ * @page_size: bytes per mapping
+ * @slots: the pages
+ * @ops: the mapping backend
+ * @priv: passed to @ops
+ */
+struct msixg_cache {
+	/*
+	 * Guards @usable and every @slots[].va: held shared across each
+	 * forwarded access (mapping lookup and the MMIO itself), exclusively
+	 * to invalidate.  Nests inside vfio-pci core's memory_lock.
+	 */
+	struct rw_semaphore lock;
+	bool usable;
+	unsigned int nr_slots;
+	u64 page_size;
+	struct msixg_cache_slot slots[MSIXG_CACHE_MAX_SLOTS];
+	const struct msixg_cache_ops *ops;
+	void *priv;
+};
+
+void msixg_cache_init(struct msixg_cache *c, const struct msixg_cache_ops *ops,
+		      void *priv, u64 page_size);
+int msixg_cache_add_slot(struct msixg_cache *c, unsigned int bar,
+			 u64 page_off);
+void msixg_cache_read_lock(struct msixg_cache *c);
+void msixg_cache_read_unlock(struct msixg_cache *c);
+int msixg_cache_get(struct msixg_cache *c, unsigned int slot,
+		    void __iomem **va);
+void msixg_cache_invalidate(struct msixg_cache *c, bool usable);
+unsigned int msixg_cache_nr_mapped(struct msixg_cache *c);
+
+#endif /* MSIX_GUARD_CACHE_H */

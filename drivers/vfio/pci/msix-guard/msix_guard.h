@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * msix-guard: vfio-pci variant driver that withholds the MSI-X pages of a
+ * device from userspace mmaps and services the trapped accesses to them.
+ */
+#ifndef MSIX_GUARD_H
+#define MSIX_GUARD_H
+
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/vfio_pci_core.h>
+
+#include "cache.h"
+#include "layout.h"
+
+/**
+ * struct msixg_device - one device bound to msix-guard
+ * @core_device: the vfio-pci core device, first so the core can find it
+ * @layout: MSI-X view of each standard BAR; inactive for BARs without MSI-X
+ * @slot_base: cache slot of @layout[bar].fwd_pages[0]
+ * @cmd_lock: see below
+ * @armed: the device is open, so a finished reset may make the cache usable
+ * @cache: the mapped pages trapped accesses are forwarded through
+ */
+struct msixg_device {
+	struct vfio_pci_core_device core_device;
+	struct msixg_bar_layout layout[PCI_STD_NUM_BARS];
+	u8 slot_base[PCI_STD_NUM_BARS];
+	/*
+	 * Serializes each write to PCI_COMMAND with the cache invalidation
+	 * that follows it, so every decode toggle is followed by its own
+	 * invalidation before the next toggle.  Outermost: taken before
+	 * vfio-pci core's memory_lock.
+	 */
+	struct mutex cmd_lock;
+	bool armed;
+	struct msixg_cache cache;
+};
+
+static inline struct msixg_device *
+msixg_from_vdev(struct vfio_device *core_vdev)
+{
+	return container_of(core_vdev, struct msixg_device, core_device.vdev);
+}
+
+/* trap.c */
+int msixg_init_layout(struct msixg_device *mdev);
+void msixg_sync_decode(struct msixg_device *mdev);
+ssize_t msixg_read(struct vfio_device *core_vdev, char __user *buf,
+		   size_t count, loff_t *ppos);
+ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,
+		    size_t count, loff_t *ppos);
+int msixg_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma);
+long msixg_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
+		 unsigned long arg);
+
+#endif /* MSIX_GUARD_H */
