@@ -2,19 +2,47 @@
 #
 # msix-guard: out-of-tree build and the project's entry points.
 #
-#   make [KDIR=...]        build msix-guard-vfio-pci.ko against KDIR
-#   make modules_install   install it into KDIR's kernel
-#   make check             every test suite; ends with "N passed, N failed"
-#   make demo              boot a VM and show the driver at work
+#   make [KDIR=...]          build msix-guard-vfio-pci.ko against KDIR
+#   make modules_install     install it into KDIR's kernel (then depmod)
+#   make demo                boot a VM and show the driver at work
+#   make check               every test suite; ends with "N passed, N failed"
+#   make kunit | e2e         one suite
 #   make clean
+#
+# demo and check install what they need with apt-get and keep kernel
+# sources, images and build trees in ~/.cache/msix-guard.
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 MDIR := drivers/vfio/pci/msix-guard
 KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) CONFIG_MSIX_GUARD_VFIO_PCI=m
+TESTS := tools/testing/msix-guard
 
 all: modules
 
-modules modules_install clean:
+modules modules_install: check-kdir
 	$(MAKE) $(KBUILD_ARGS) $@
 
-.PHONY: all modules modules_install clean
+# Refuse early, and say why, where the module cannot be built.
+check-kdir:
+	@test -f $(KDIR)/Makefile || { echo "msix-guard: no kernel build tree at $(KDIR); install the headers or pass KDIR=" >&2; exit 1; }
+	@grep -qs '^CONFIG_VFIO_PCI_CORE=[my]' $(KDIR)/.config $(KDIR)/include/config/auto.conf || { echo "msix-guard: the kernel at $(KDIR) lacks CONFIG_VFIO_PCI_CORE; msix-guard is a vfio-pci variant driver and needs it" >&2; exit 1; }
+
+clean:
+	@if test -f $(KDIR)/Makefile; then $(MAKE) $(KBUILD_ARGS) clean; fi
+	rm -f $(MDIR)/*.o $(MDIR)/*.ko $(MDIR)/*.mod $(MDIR)/*.mod.c \
+		$(MDIR)/.*.cmd $(MDIR)/modules.order Module.symvers modules.order \
+		.*.cmd .module-common.o
+
+demo:
+	$(TESTS)/demo.sh
+
+check:
+	$(TESTS)/check.sh
+
+kunit:
+	$(TESTS)/check.sh kunit
+
+e2e:
+	$(TESTS)/check.sh e2e-6.12
+
+.PHONY: all modules modules_install check-kdir clean demo check kunit e2e

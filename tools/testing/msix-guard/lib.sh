@@ -44,3 +44,110 @@ msixg_kernel_release() {
 	[ -n "$rel" ] || msixg_die "cannot resolve the kernel behind $meta"
 	echo "${rel%-unsigned}"
 }
+
+# Debian kernel lines the harness boots; the meta-packages pick the version.
+msixg_image_meta() {
+	case $1 in
+	6.12) echo linux-image-6.12-amd64 ;;
+	6.1) echo linux-image-amd64 ;;
+	*) msixg_die "unknown kernel line '$1' (6.12 or 6.1)" ;;
+	esac
+}
+
+# Sets KREL, KDIR (headers), KIMAGE (vmlinuz) and KMODS (its modules) for a
+# kernel line.  The image is unpacked into the cache, never installed.
+msixg_prepare_kernel() {
+	local line=$1 kroot deb
+	msixg_need_pkgs kmod xz-utils gcc make libelf-dev
+	KREL=$(msixg_kernel_release "$(msixg_image_meta "$line")")
+	msixg_need_pkgs "linux-headers-$KREL"
+	KDIR=/usr/src/linux-headers-$KREL
+	kroot=$MSIXG_CACHE/kernels/$KREL
+	if [ ! -e "$kroot/.unpacked" ]; then
+		msixg_log "fetching linux-image-$KREL"
+		rm -rf "$kroot" && mkdir -p "$kroot"
+		(cd "$kroot" && { apt-get download -q "linux-image-$KREL-unsigned" ||
+			apt-get download -q "linux-image-$KREL"; }) >&2 ||
+			msixg_die "cannot download linux-image-$KREL"
+		deb=$(ls "$kroot"/linux-image-*.deb | head -n1)
+		dpkg-deb -x "$deb" "$kroot/root"
+		rm -f "$deb"
+		# The image package ships no modules.dep.
+		depmod -b "$kroot/root" "$KREL"
+		touch "$kroot/.unpacked"
+	fi
+	KIMAGE=$kroot/root/boot/vmlinuz-$KREL
+	KMODS=$kroot/root/lib/modules/$KREL
+}
+
+# Build the driver against $KDIR in a copy of the tree under the cache (one
+# per kernel, so builds for different kernels never share objects).
+# Prints the path of the .ko.
+msixg_build_module() {
+	local out=$MSIXG_CACHE/build/$KREL
+	mkdir -p "$out"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod*' --exclude='*.order' --exclude='*.symvers' \
+		"$MSIXG_REPO/Kbuild" "$MSIXG_REPO/Makefile" "$MSIXG_REPO/drivers" \
+		"$out/" >&2
+	make -s -C "$out" KDIR="$KDIR" modules >&2 ||
+		msixg_die "module build against $KREL failed"
+	echo "$out/drivers/vfio/pci/msix-guard/msix-guard-vfio-pci.ko"
+}
+
+# The VFIO stack modules of the image, in load order, decompressed into $1.
+msixg_stage_vfio_modules() {
+	local dest=$1 m f name
+	mkdir -p "$dest"
+	: > "$dest/order"
+	for m in $(modprobe -d "${KMODS%/lib/modules/*}" -S "$KREL" \
+			--show-depends vfio-pci | awk '/^insmod/ {print $2}'); do
+		name=$(basename "$m")
+		case $name in
+		*.ko.xz) xz -dc "$m" > "$dest/${name%.xz}"; name=${name%.xz} ;;
+		*.ko.zst) zstd -qdc "$m" > "$dest/${name%.zst}"; name=${name%.zst} ;;
+		*) cp "$m" "$dest/$name" ;;
+		esac
+		grep -qx "$name" "$dest/order" || echo "$name" >> "$dest/order"
+	done
+	[ -s "$dest/order" ] || msixg_die "no vfio-pci modules in $KMODS"
+}
+
+# Build a static guest program from a C file into $2.
+msixg_build_guest_prog() {
+	msixg_need_pkgs gcc libc6-dev linux-libc-dev
+	gcc -static -O2 -Wall -Wextra -Werror -o "$2" "$1" ||
+		msixg_die "building $1 failed"
+}
+
+# msixg_make_initramfs DIR OUT: busybox + everything already placed in DIR.
+msixg_make_initramfs() {
+	local dir=$1 out=$2
+	msixg_need_pkgs busybox-static cpio
+	mkdir -p "$dir"/{bin,proc,sys,dev,tmp}
+	cp /bin/busybox "$dir/bin/busybox"
+	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
+}
+
+# msixg_boot OUT_PREFIX TIMEOUT KERNEL_ARGS -- QEMU_DEVICE_ARGS...
+# Boots the image with the initramfs $OUT_PREFIX.cpio.gz; the serial console
+# goes to $OUT_PREFIX.console, QEMU's MMIO trace to $OUT_PREFIX.trace.
+msixg_boot() {
+	local prefix=$1 tmo=$2 append=$3 rc=0
+	shift 4
+	msixg_need_pkgs qemu-system-x86
+	timeout --foreground -k 10 "$tmo" qemu-system-x86_64 \
+		-machine q35 -accel tcg -cpu max -m 1G -smp 2 \
+		-nographic -no-reboot -nic none -serial "file:$prefix.console" \
+		-monitor none -display none -vga none \
+		-device intel-iommu,intremap=on \
+		-kernel "$KIMAGE" -initrd "$prefix.cpio.gz" \
+		-append "console=ttyS0 panic=-1 oops=panic intel_iommu=on loglevel=4 $append" \
+		-trace 'memory_region_ops_read' -trace 'memory_region_ops_write' \
+		-D "$prefix.trace" \
+		"$@" </dev/null >"$prefix.qemu" 2>&1 || rc=$?
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		msixg_log "VM timed out after ${tmo}s"
+	fi
+	return $rc
+}

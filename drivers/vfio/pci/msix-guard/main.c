@@ -148,7 +148,7 @@ static const struct pci_device_id msixg_pci_table[] = {
 MODULE_DEVICE_TABLE(pci, msixg_pci_table);
 
 static struct pci_driver msixg_pci_driver = {
-	.name			= KBUILD_MODNAME,
+	.name			= "msix-guard-vfio-pci",
 	.id_table		= msixg_pci_table,
 	.probe			= msixg_probe,
 	.remove			= msixg_remove,

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Every msix-guard test suite, one after the other (the machine has two
+# cores: never two heavy builds at once).  Each suite's log is kept under
+# the cache; the last line sums them up as "N passed, N failed".
+#
+# Usage: check.sh [SUITE...]   (default: all; see SUITES below)
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SUITES=${*:-"kunit e2e-6.12"}
+logs=$MSIXG_CACHE/logs
+mkdir -p "$logs"
+total_pass=0
+total_fail=0
+
+# suite_counts LOG: "P F" from the suite's own summary line.
+suite_counts() {
+	local p f line
+	line=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$1" | tail -n1)
+	if [ -n "$line" ]; then
+		p=$(sed -n 's/.*passed: \([0-9]*\).*/\1/p' <<<"$line")
+		f=$(sed -n 's/.*failed: \([0-9]*\).*/\1/p' <<<"$line")
+		echo "${p:-0} ${f:-0}"
+		return
+	fi
+	line=$(grep -E '^[^ ]+: [0-9]+ passed, [0-9]+ failed$' "$1" | tail -n1)
+	if [ -n "$line" ]; then
+		sed 's/^[^ ]*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/' <<<"$line"
+		return
+	fi
+	echo "0 0"
+}
+
+run_suite() {
+	local name=$1 log=$logs/$1.log rc=0 p f
+	shift
+	msixg_log "suite $name (log: $log)"
+	"$@" > "$log" 2>&1 || rc=$?
+	read -r p f < <(suite_counts "$log")
+	# A suite that failed without saying what failed counts as one failure.
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		tail -n 40 "$log"
+	elif [ "$f" -ne 0 ]; then
+		grep -E '^FAIL |\[FAILED\]|EXPECTATION FAILED|ASSERTION FAILED' "$log" | head -n 40
+	fi
+	printf '%-12s %5d passed, %d failed\n' "$name:" "$p" "$f"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+here=$(cd "$(dirname "$0")" && pwd)
+for s in $SUITES; do
+	case $s in
+	kunit) run_suite kunit "$here/kunit.sh" ;;
+	e2e-6.12) run_suite e2e-6.12 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.12 ;;
+	e2e-6.1) run_suite e2e-6.1 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.1 ;;
+	*) msixg_die "unknown suite '$s'" ;;
+	esac
+done
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

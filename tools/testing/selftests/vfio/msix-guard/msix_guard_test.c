@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * msix-guard end-to-end test: runs inside a QEMU guest and drives the VFIO
+ * device fd of an emulated PCI device.
+ *
+ *   msix_guard_test snapshot BDF FILE    device on stock vfio-pci: record
+ *                                        what must not change
+ *   msix_guard_test check BDF FILE ADJ   device on msix-guard: check it,
+ *                                        compare with the snapshot; ADJ=1
+ *                                        exercises registers adjacent to the
+ *                                        MSI-X structures
+ *   msix_guard_test control BDF          device on stock vfio-pci: write a
+ *                                        marker into the MSI-X table through
+ *                                        an mmap, which stock vfio-pci allows,
+ *                                        to prove the host's trace oracle sees
+ *                                        table writes
+ *   msix_guard_test info BDF             print region info (for the demo)
+ *   msix_guard_test demo BDF             show a few trapped accesses
+ *
+ * What the guest can judge by itself is printed as "MSIXG PASS/FAIL" lines.
+ * Accesses that must (or must not) reach the device are printed as
+ * "MSIXG IO" and "MSIXG MARKER" lines; the host matches them against QEMU's
+ * trace of what reached the device model.  The expected layout is computed
+ * here from config space, independently of the driver.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+
+#define MAX_AREAS 8
+
+struct span {
+	uint64_t start, end;
+};
+
+struct msix {
+	bool present;
+	unsigned int nvec, table_bar, pba_bar;
+	struct span table, pba;
+};
+
+struct dev {
+	const char *bdf;
+	int container, group, fd;
+	uint64_t page;
+	uint8_t cfg[256];
+	struct msix msix;
+	uint64_t bar_phys[6];
+	unsigned int pass, fail;
+};
+
+static void result(struct dev *d, bool ok, const char *name,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		d->pass++;
+		printf("MSIXG PASS %s %s\n", d->bdf, name);
+		return;
+	}
+	d->fail++;
+	printf("MSIXG FAIL %s %s: ", d->bdf, name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void die(const char *what)
+{
+	printf("MSIXG FATAL %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static uint64_t region_off(unsigned int index)
+{
+	return (uint64_t)index << 40;	/* VFIO_PCI_INDEX_TO_OFFSET */
+}
+
+static void open_device(struct dev *d, const char *bdf)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[256], link[256];
+	ssize_t n;
+
+	d->bdf = bdf;
+	d->page = sysconf(_SC_PAGESIZE);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		die("iommu_group");
+	link[n] = 0;
+
+	d->container = open("/dev/vfio/vfio", O_RDWR);
+	if (d->container < 0)
+		die("open /dev/vfio/vfio");
+	if (ioctl(d->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
+		die("VFIO API version");
+	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	d->group = open(path, O_RDWR);
+	if (d->group < 0)
+		die("open group");
+	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &status) ||
+	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		die("group not viable");
+	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
+		die("VFIO_GROUP_SET_CONTAINER");
+	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		die("VFIO_SET_IOMMU");
+	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (d->fd < 0)
+		die("VFIO_GROUP_GET_DEVICE_FD");
+}
+
+static void close_device(struct dev *d)
+{
+	close(d->fd);
+	close(d->group);
+	close(d->container);
+}
+
+/* Region info with its capability chain; caller frees. */
+static struct vfio_region_info *region_info(struct dev *d, unsigned int index)
+{
+	struct vfio_region_info *info = calloc(1, sizeof(*info));
+	uint32_t argsz;
+
+	info->argsz = sizeof(*info);
+	info->index = index;
+	if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, info))
+		die("VFIO_DEVICE_GET_REGION_INFO");
+	if (info->argsz > sizeof(*info)) {
+		argsz = info->argsz;
+		info = realloc(info, argsz);
+		memset(info, 0, argsz);
+		info->argsz = argsz;
+		info->index = index;
+		if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, info))
+			die("VFIO_DEVICE_GET_REGION_INFO caps");
+	}
+	return info;
+}
+
+static struct vfio_info_cap_header *find_cap(struct vfio_region_info *info,
+					     uint16_t id)
+{
+	struct vfio_info_cap_header *h;
+	uint32_t off;
+
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return NULL;
+	for (off = info->cap_offset; off; off = h->next) {
+		h = (void *)((char *)info + off);
+		if (h->id == id)
+			return h;
+	}
+	return NULL;
+}
+
+static void read_config(struct dev *d)
+{
+	unsigned int pos, guard = 0;
+	uint32_t table, pba;
+	uint16_t flags;
+	FILE *f;
+	char path[256];
+	unsigned int i;
+
+	if (pread(d->fd, d->cfg, sizeof(d->cfg), region_off(VFIO_PCI_CONFIG_REGION_INDEX)) !=
+	    sizeof(d->cfg))
+		die("config read");
+
+	memset(&d->msix, 0, sizeof(d->msix));
+	pos = d->cfg[PCI_CAPABILITY_LIST] & ~3u;
+	while (pos && guard++ < 48) {
+		if (d->cfg[pos] == PCI_CAP_ID_MSIX) {
+			memcpy(&flags, &d->cfg[pos + PCI_MSIX_FLAGS], 2);
+			memcpy(&table, &d->cfg[pos + PCI_MSIX_TABLE], 4);
+			memcpy(&pba, &d->cfg[pos + PCI_MSIX_PBA], 4);
+			d->msix.present = true;
+			d->msix.nvec = (flags & PCI_MSIX_FLAGS_QSIZE) + 1;
+			d->msix.table_bar = table & PCI_MSIX_TABLE_BIR;
+			d->msix.table.start = table & PCI_MSIX_TABLE_OFFSET;
+			d->msix.table.end = d->msix.table.start + d->msix.nvec * 16;
+			d->msix.pba_bar = pba & PCI_MSIX_PBA_BIR;
+			d->msix.pba.start = pba & PCI_MSIX_PBA_OFFSET;
+			d->msix.pba.end = d->msix.pba.start +
+					  (d->msix.nvec + 63) / 64 * 8;
+		}
+		pos = d->cfg[pos + PCI_CAP_LIST_NEXT] & ~3u;
+	}
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource", d->bdf);
+	f = fopen(path, "r");
+	if (!f)
+		die("resource");
+	for (i = 0; i < 6; i++) {
+		unsigned long long s, e, fl;
+
+		if (fscanf(f, "%llx %llx %llx", &s, &e, &fl) != 3)
+			die("resource parse");
+		d->bar_phys[i] = s;
+	}
+	fclose(f);
+}
+
+/* Which structures of this BAR are in it, as spans (empty if elsewhere). */
+static void bar_spans(struct dev *d, unsigned int bar, struct span *t,
+		      struct span *p)
+{
+	static const struct span none;
+
+	*t = d->msix.present && d->msix.table_bar == bar ? d->msix.table : none;
+	*p = d->msix.present && d->msix.pba_bar == bar ? d->msix.pba : none;
+}
+
+static bool page_withheld(struct dev *d, unsigned int bar, uint64_t page)
+{
+	struct span t, p;
+
+	bar_spans(d, bar, &t, &p);
+	return (t.end > t.start && t.start < page + d->page && t.end > page) ||
+	       (p.end > p.start && p.start < page + d->page && p.end > page);
+}
+
+/* The areas the driver should list: maximal runs of non-withheld pages. */
+static unsigned int expected_areas(struct dev *d, unsigned int bar,
+				   uint64_t size, struct span *areas)
+{
+	unsigned int n = 0;
+	uint64_t page;
+
+	for (page = 0; page < size; page += d->page) {
+		if (page_withheld(d, bar, page))
+			continue;
+		if (n && areas[n - 1].end == page) {
+			areas[n - 1].end = page + d->page;
+		} else {
+			areas[n].start = page;
+			areas[n].end = page + d->page;
+			n++;
+		}
+	}
+	if (n && areas[n - 1].end > size)
+		areas[n - 1].end = size;
+	return n;
+}
+
+static ssize_t bar_read(struct dev *d, unsigned int bar, uint64_t off,
+			void *buf, size_t len)
+{
+	return pread(d->fd, buf, len, region_off(bar) + off);
+}
+
+static ssize_t bar_write(struct dev *d, unsigned int bar, uint64_t off,
+			 const void *buf, size_t len)
+{
+	return pwrite(d->fd, buf, len, region_off(bar) + off);
+}
+
+static void print_region(struct dev *d, unsigned int index, FILE *out)
+{
+	struct vfio_region_info *info = region_info(d, index);
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	unsigned int i;
+
+	fprintf(out, "region %u size %#llx flags %#x", index,
+		(unsigned long long)info->size, info->flags);
+	if (find_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE))
+		fprintf(out, " MSIX_MAPPABLE");
+	sparse = (void *)find_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	if (sparse) {
+		fprintf(out, " sparse");
+		for (i = 0; i < sparse->nr_areas; i++)
+			fprintf(out, " %#llx+%#llx",
+				(unsigned long long)sparse->areas[i].offset,
+				(unsigned long long)sparse->areas[i].size);
+	}
+	fprintf(out, "\n");
+	free(info);
+}
+
+/*
+ * What stock vfio-pci must keep doing: region info of every region that is
+ * not an MSI-X BAR, config space, and the first bytes of each such BAR.
+ */
+static void snapshot(struct dev *d, FILE *out)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	unsigned int i, j;
+
+	if (ioctl(d->fd, VFIO_DEVICE_GET_INFO, &info))
+		die("VFIO_DEVICE_GET_INFO");
+	fprintf(out, "device flags %#x regions %u irqs %u\n", info.flags,
+		info.num_regions, info.num_irqs);
+	for (i = 0; i < info.num_regions; i++) {
+		if (i < 6 && d->msix.present &&
+		    (i == d->msix.table_bar || i == d->msix.pba_bar))
+			continue;
+		if (i == VFIO_PCI_VGA_REGION_INDEX)
+			continue;
+		print_region(d, i, out);
+	}
+	fprintf(out, "config");
+	for (j = 0; j < sizeof(d->cfg); j++)
+		fprintf(out, "%s%02x", j % 32 ? "" : "\n", d->cfg[j]);
+	fprintf(out, "\n");
+	for (i = 0; i < 6; i++) {
+		struct vfio_region_info *ri;
+		uint32_t w;
+
+		if (d->msix.present &&
+		    (i == d->msix.table_bar || i == d->msix.pba_bar))
+			continue;
+		ri = region_info(d, i);
+		if (ri->size >= 4 && bar_read(d, i, 0, &w, 4) == 4)
+			fprintf(out, "bar%u[0] %08x\n", i, w);
+		free(ri);
+	}
+}
+
+static void check_snapshot(struct dev *d, const char *file)
+{
+	char *want = NULL, *got = NULL;
+	size_t wlen = 0, glen = 0;
+	FILE *f = fopen(file, "r"), *m = open_memstream(&got, &glen);
+	int c;
+
+	if (!f || !m)
+		die("snapshot file");
+	snapshot(d, m);
+	fclose(m);
+	m = open_memstream(&want, &wlen);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(m);
+	fclose(f);
+	result(d, wlen == glen && !memcmp(want, got, wlen),
+	       "stock-behaviour-unchanged", "\n--- vfio-pci\n%s--- msix-guard\n%s",
+	       want, got);
+	free(want);
+	free(got);
+}
+
+static void check_region_info(struct dev *d, unsigned int bar)
+{
+	struct vfio_region_info *info = region_info(d, bar);
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	struct span areas[MAX_AREAS];
+	unsigned int n, i;
+	bool ok;
+
+	n = expected_areas(d, bar, info->size, areas);
+	printf("MSIXG REGION %s %u size %#llx flags %#x expected-areas %u\n",
+	       d->bdf, bar, (unsigned long long)info->size, info->flags, n);
+
+	result(d, !find_cap(info, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE),
+	       "no-msix-mappable", "BAR%u still reports MSIX_MAPPABLE", bar);
+	result(d, !!(info->flags & VFIO_REGION_INFO_FLAG_MMAP) == !!n,
+	       "mmap-flag", "BAR%u flags %#x with %u mappable areas", bar,
+	       info->flags, n);
+
+	sparse = (void *)find_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
+	if (!n) {
+		result(d, !sparse, "sparse-list", "BAR%u has nothing mappable but lists areas", bar);
+		free(info);
+		return;
+	}
+	ok = sparse && sparse->nr_areas == n;
+	for (i = 0; ok && i < n; i++)
+		ok = sparse->areas[i].offset == areas[i].start &&
+		     sparse->areas[i].size == areas[i].end - areas[i].start;
+	result(d, ok, "sparse-list", "BAR%u: sparse list differs (driver %u areas, want %u)",
+	       bar, sparse ? sparse->nr_areas : 0, n);
+	free(info);
+}
+
+static void check_mmap(struct dev *d, unsigned int bar, uint64_t size)
+{
+	struct span areas[MAX_AREAS];
+	unsigned int n, i, bad = 0, good = 0, mismatch = 0;
+	uint64_t page, off;
+	void *p;
+
+	for (page = 0; page < size; page += d->page) {
+		bool withheld = page_withheld(d, bar, page);
+
+		errno = 0;
+		p = mmap(NULL, d->page, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 d->fd, region_off(bar) + page);
+		if (withheld) {
+			if (p != MAP_FAILED || errno != EINVAL) {
+				printf("MSIXG INFO %s mmap of withheld BAR%u page %#llx: %s\n",
+				       d->bdf, bar, (unsigned long long)page,
+				       p == MAP_FAILED ? strerror(errno) : "succeeded");
+				bad++;
+			}
+		} else if (p == MAP_FAILED) {
+			printf("MSIXG INFO %s mmap of BAR%u page %#llx failed: %s\n",
+			       d->bdf, bar, (unsigned long long)page, strerror(errno));
+			bad++;
+		}
+		if (p != MAP_FAILED)
+			munmap(p, d->page);
+	}
+	result(d, !bad, "mmap-per-page", "BAR%u: %u pages mapped wrongly", bar, bad);
+
+	/* The whole BAR and anything straddling a withheld page: refused. */
+	errno = 0;
+	p = mmap(NULL, size < d->page ? d->page : size, PROT_READ, MAP_SHARED,
+		 d->fd, region_off(bar));
+	result(d, p == MAP_FAILED && errno == EINVAL, "mmap-whole-bar-refused",
+	       "whole BAR%u mmap: %s", bar, p == MAP_FAILED ? strerror(errno) : "succeeded");
+	if (p != MAP_FAILED)
+		munmap(p, size);
+
+	/* Each listed area maps whole and reads what a trapped read reads. */
+	n = expected_areas(d, bar, size, areas);
+	for (i = 0; i < n; i++) {
+		uint64_t len = areas[i].end - areas[i].start;
+
+		if (len % d->page)
+			len += d->page - len % d->page;
+		p = mmap(NULL, len, PROT_READ, MAP_SHARED, d->fd,
+			 region_off(bar) + areas[i].start);
+		if (p == MAP_FAILED) {
+			printf("MSIXG INFO %s area %#llx mmap: %s\n", d->bdf,
+			       (unsigned long long)areas[i].start, strerror(errno));
+			bad++;
+			continue;
+		}
+		good++;
+		for (off = 0; off < len && off < areas[i].end - areas[i].start;
+		     off += d->page) {
+			unsigned int w;
+
+			for (w = 0; w < 16; w += 4) {
+				uint32_t via_mmap = *(volatile uint32_t *)((char *)p + off + w);
+				uint32_t via_read = 0;
+
+				if (bar_read(d, bar, areas[i].start + off + w, &via_read, 4) != 4 ||
+				    via_read != via_mmap) {
+					printf("MSIXG INFO %s BAR%u %#llx: mmap %08x read %08x\n",
+					       d->bdf, bar,
+					       (unsigned long long)(areas[i].start + off + w),
+					       via_mmap, via_read);
+					mismatch++;
+				}
+			}
+		}
+		munmap(p, len);
+		/* One more page than the area reaches into a withheld page. */
+		if (areas[i].end < size) {
+			errno = 0;
+			p = mmap(NULL, len + d->page, PROT_READ, MAP_SHARED, d->fd,
+				 region_off(bar) + areas[i].start);
+			if (p != MAP_FAILED || errno != EINVAL)
+				bad++;
+			if (p != MAP_FAILED)
+				munmap(p, len + d->page);
+		}
+	}
+	result(d, !bad && good == n, "mmap-areas", "BAR%u: %u of %u areas mapped, %u refusals wrong",
+	       bar, good, n, bad);
+	result(d, !mismatch, "mmap-matches-read", "BAR%u: %u words differ", bar, mismatch);
+}
+
+static void print_io(struct dev *d, char dir, unsigned int bar, uint64_t off,
+		     const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	printf("MSIXG IO %s %c %u %#llx %zu ", d->bdf, dir, bar,
+	       (unsigned long long)off, len);
+	for (i = 0; i < len; i++)
+		printf("%02x", buf[i]);
+	printf("\n");
+}
+
+static void check_table(struct dev *d)
+{
+	unsigned int bar = d->msix.table_bar;
+	uint64_t len = d->msix.table.end - d->msix.table.start, i;
+	uint8_t *buf = malloc(len);
+	uint64_t marker8 = 0x4d5347584d534758ull;	/* "XGSMXGSM" */
+	uint32_t marker4 = 0x4d534758, w = 0;
+	uint8_t marker16[16];
+	bool ones = true;
+
+	memset(buf, 0, len);
+	result(d, bar_read(d, bar, d->msix.table.start, buf, len) == (ssize_t)len,
+	       "table-read", "read of the whole table failed");
+	for (i = 0; i < len; i++)
+		ones &= buf[i] == 0xff;
+	result(d, ones, "table-reads-all-ones", "table bytes not all-ones");
+
+	/* Markers into the table: must never reach the device. */
+	printf("MSIXG MARKER %s %#x\n", d->bdf, marker4);
+	printf("MSIXG MARKER %s %#llx\n", d->bdf, (unsigned long long)marker8);
+	memset(marker16, 0x5a, sizeof(marker16));
+	printf("MSIXG MARKER %s %#x\n", d->bdf, 0x5a5a5a5a);
+	result(d, bar_write(d, bar, d->msix.table.start + 8, &marker4, 4) == 4 &&
+		  bar_write(d, bar, d->msix.table.start + 16, &marker8, 8) == 8 &&
+		  bar_write(d, bar, d->msix.table.start + 32, marker16, 16) == 16 &&
+		  bar_write(d, bar, d->msix.table.start + 12, &marker4, 4) == 4,
+	       "table-write-accepted", "table writes did not report success");
+	result(d, bar_read(d, bar, d->msix.table.start + 8, &w, 4) == 4 &&
+		  w == 0xffffffff, "table-write-dropped", "entry 0 data reads %08x", w);
+	free(buf);
+}
+
+static void check_pba(struct dev *d)
+{
+	unsigned int bar = d->msix.pba_bar;
+	uint64_t off = d->msix.pba.start;
+	uint8_t b4[4], b8[8];
+	uint32_t junk = 0xdeadbeef;
+
+	result(d, bar_read(d, bar, off, b4, 4) == 4, "pba-read-4", "failed");
+	print_io(d, 'r', bar, off, b4, 4);
+	result(d, bar_read(d, bar, off, b8, 8) == 8, "pba-read-8", "failed");
+	print_io(d, 'r', bar, off, b8, 8);
+	/* Dropped: the host checks that no write reached the PBA. */
+	printf("MSIXG MARKER %s %#x\n", d->bdf, junk);
+	result(d, bar_write(d, bar, off, &junk, 4) == 4, "pba-write-accepted",
+	       "failed");
+}
+
+/* Registers sharing pages with the table and PBA: every size and alignment. */
+static void check_adjacent(struct dev *d)
+{
+	static const unsigned int sizes[] = { 1, 2, 4, 8 };
+	struct span t = d->msix.table, p = d->msix.pba;
+	uint64_t offs[8];
+	unsigned int n = 0, i, j, k, bar = d->msix.table_bar;
+	uint64_t seed = 0x0123456789abcdefull;
+
+	/* Right after the table, late in the table page, around the PBA. */
+	offs[n++] = t.end;
+	offs[n++] = (t.end | (d->page - 1)) - 15;
+	if (d->msix.pba_bar == bar) {
+		if (p.start % d->page >= 16)
+			offs[n++] = p.start - 16;
+		if ((p.end % d->page) && (p.end % d->page) <= d->page - 16)
+			offs[n++] = p.end;
+	}
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < 4; j++) {
+			for (k = 0; k < 4; k++) {
+				/* Aligned, then misaligned by 1, 2 and 3. */
+				uint64_t off = offs[i] + k;
+				uint8_t buf[8];
+				ssize_t r;
+
+				if (off + sizes[j] > offs[i] + 16)
+					continue;
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				memcpy(buf, &seed, 8);
+				r = bar_write(d, bar, off, buf, sizes[j]);
+				if (r != sizes[j]) {
+					result(d, false, "adjacent-write", "%#llx/%u: %zd %s",
+					       (unsigned long long)off, sizes[j], r, strerror(errno));
+					continue;
+				}
+				print_io(d, 'w', bar, off, buf, sizes[j]);
+				r = bar_read(d, bar, off, buf, sizes[j]);
+				if (r != sizes[j]) {
+					result(d, false, "adjacent-read", "%#llx/%u: %zd %s",
+					       (unsigned long long)off, sizes[j], r, strerror(errno));
+					continue;
+				}
+				print_io(d, 'r', bar, off, buf, sizes[j]);
+			}
+		}
+	}
+
+	/* One access straddling the end of the table: ones, then the device. */
+	{
+		uint8_t buf[16];
+		bool ones = true;
+
+		memset(buf, 0, sizeof(buf));
+		result(d, bar_read(d, bar, t.end - 8, buf, 16) == 16,
+		       "straddle-read", "failed");
+		for (i = 0; i < 8; i++)
+			ones &= buf[i] == 0xff;
+		result(d, ones, "straddle-table-part", "table part not all-ones");
+		print_io(d, 'r', bar, t.end, buf + 8, 8);
+	}
+	result(d, true, "adjacent-done", "");
+}
+
+static void check_ranges(struct dev *d, unsigned int bar, uint64_t size)
+{
+	uint8_t buf[16];
+	ssize_t r;
+
+	errno = 0;
+	r = bar_read(d, bar, size, buf, 4);
+	result(d, r < 0 && errno == EINVAL, "read-past-end", "%zd %s", r, strerror(errno));
+	errno = 0;
+	r = bar_read(d, bar, size - 4, buf, 8);
+	result(d, r < 0 && errno == EINVAL, "read-across-end", "%zd %s", r, strerror(errno));
+	r = bar_read(d, bar, d->msix.table.start, buf, 0);
+	result(d, r == 0, "read-count-0", "%zd", r);
+}
+
+static void check(struct dev *d, const char *snap, bool adjacent)
+{
+	unsigned int bars[2] = { d->msix.table_bar, d->msix.pba_bar }, i;
+
+	if (!d->msix.present) {
+		result(d, false, "msix-present", "device has no MSI-X capability");
+		return;
+	}
+	printf("MSIXG MSIX %s %u %#llx %#llx %u %#llx %#llx\n", d->bdf,
+	       d->msix.table_bar, (unsigned long long)d->msix.table.start,
+	       (unsigned long long)d->msix.table.end, d->msix.pba_bar,
+	       (unsigned long long)d->msix.pba.start,
+	       (unsigned long long)d->msix.pba.end);
+	for (i = 0; i < 6; i++)
+		printf("MSIXG BAR %s %u %#llx\n", d->bdf, i,
+		       (unsigned long long)d->bar_phys[i]);
+
+	for (i = 0; i < 2; i++) {
+		struct vfio_region_info *info;
+
+		if (i == 1 && bars[1] == bars[0])
+			break;
+		info = region_info(d, bars[i]);
+		check_region_info(d, bars[i]);
+		check_mmap(d, bars[i], info->size);
+		check_ranges(d, bars[i], info->size);
+		free(info);
+	}
+	check_table(d);
+	check_pba(d);
+	if (adjacent)
+		check_adjacent(d);
+	check_snapshot(d, snap);
+}
+
+/* Negative control, on stock vfio-pci only. */
+static void control(struct dev *d)
+{
+	uint64_t page = d->msix.table.start - d->msix.table.start % d->page;
+	uint32_t marker = 0x434f4e54;	/* "TNOC" */
+	volatile uint32_t *entry;
+	void *p;
+
+	p = mmap(NULL, d->page, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd,
+		 region_off(d->msix.table_bar) + page);
+	result(d, p != MAP_FAILED, "control-stock-maps-table", "%s", strerror(errno));
+	if (p == MAP_FAILED)
+		return;
+	entry = (volatile uint32_t *)((char *)p + d->msix.table.start - page);
+	entry[2] = marker;
+	printf("MSIXG CONTROL %s %#x\n", d->bdf, marker);
+	printf("MSIXG INFO %s raw table entry 0 via stock mmap: %08x %08x %08x %08x\n",
+	       d->bdf, entry[0], entry[1], entry[2], entry[3]);
+	munmap(p, d->page);
+}
+
+/* What `make demo` shows of a device bound to msix-guard. */
+static void demo(struct dev *d)
+{
+	unsigned int bar = d->msix.table_bar;
+	uint64_t page = d->msix.table.start - d->msix.table.start % d->page;
+	uint64_t adj = d->msix.table.end;
+	uint32_t v = 0, marker = 0x4d534758;
+	void *p;
+
+	printf("MSIXG BAR %s %u %#llx\n", d->bdf, bar,
+	       (unsigned long long)d->bar_phys[bar]);
+	p = mmap(NULL, d->page, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd,
+		 region_off(bar) + page);
+	printf("  mmap of the MSI-X table page BAR%u+%#llx: %s\n", bar,
+	       (unsigned long long)page,
+	       p == MAP_FAILED ? strerror(errno) : "MAPPED (bad!)");
+	bar_read(d, bar, d->msix.table.start + 8, &v, 4);
+	printf("  trapped read of table entry 0 data:  %08x (virtualized)\n", v);
+	bar_write(d, bar, d->msix.table.start + 8, &marker, 4);
+	printf("  trapped write of %08x to the table: dropped, never reaches the device\n",
+	       marker);
+	if (d->msix.table_bar == bar && adj % d->page) {
+		v = 0x600dcafe;
+		bar_write(d, bar, adj, &v, 4);
+		printf("  trapped write of %08x to adjacent register BAR%u+%#llx: forwarded\n",
+		       v, bar, (unsigned long long)adj);
+		v = 0;
+		bar_read(d, bar, adj, &v, 4);
+		printf("  trapped read of adjacent register BAR%u+%#llx: %08x (from the device)\n",
+		       bar, (unsigned long long)adj, v);
+	}
+	bar_read(d, d->msix.pba_bar, d->msix.pba.start, &v, 4);
+	printf("  trapped read of the PBA BAR%u+%#llx: %08x (from the device)\n",
+	       d->msix.pba_bar, (unsigned long long)d->msix.pba.start, v);
+}
+
+int main(int argc, char **argv)
+{
+	struct dev d = { 0 };
+	unsigned int i;
+	FILE *f;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s snapshot|check|control|info BDF [FILE [ADJ]]\n",
+			argv[0]);
+		return 2;
+	}
+	open_device(&d, argv[2]);
+	read_config(&d);
+
+	if (!strcmp(argv[1], "snapshot") && argc == 4) {
+		f = fopen(argv[3], "w");
+		if (!f)
+			die("snapshot");
+		snapshot(&d, f);
+		fclose(f);
+	} else if (!strcmp(argv[1], "check") && argc == 5) {
+		check(&d, argv[3], atoi(argv[4]));
+		printf("MSIXG END %s %u %u\n", d.bdf, d.pass, d.fail);
+	} else if (!strcmp(argv[1], "control")) {
+		if (d.msix.present)
+			control(&d);
+	} else if (!strcmp(argv[1], "demo")) {
+		if (d.msix.present)
+			demo(&d);
+	} else if (!strcmp(argv[1], "info")) {
+		for (i = 0; i < 6; i++) {
+			printf("  ");
+			print_region(&d, i, stdout);
+		}
+	} else {
+		fprintf(stderr, "bad arguments\n");
+		return 2;
+	}
+	close_device(&d);
+	return d.fail ? 1 : 0;
+}

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# msix-guard end-to-end test: boot Debian's kernel in QEMU (TCG, q35,
+# intel-iommu) with emulated MSI-X devices, bind them to vfio-pci and then
+# to msix-guard, drive the VFIO device fd from a static C program, and
+# check the results against QEMU's trace of what reached the device model.
+#
+# Usage: run.sh [KERNEL_LINE]   (6.12 by default, or 6.1)
+# Output ends with "e2e: N passed, N failed".
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../../msix-guard/lib.sh"
+
+line=${1:-6.12}
+work=$MSIXG_CACHE/e2e-$line
+rm -rf "$work" && mkdir -p "$work/root/lib/modules"
+
+msixg_prepare_kernel "$line"
+msixg_log "kernel $KREL"
+ko=$(msixg_build_module)
+msixg_stage_vfio_modules "$work/root/lib/modules"
+cp "$ko" "$work/root/lib/modules/"
+msixg_build_guest_prog "$here/msix_guard_test.c" "$work/root/msix_guard_test"
+install -m755 "$here/init" "$work/root/init"
+cp "$here/msixg.sh" "$work/root/lib/msixg.sh"
+cp "$here/flow-check.sh" "$work/root/flow.sh"
+msixg_make_initramfs "$work/root" "$work/vm.cpio.gz"
+truncate -s 1M "$work/nvme.img"
+
+# BDF:ADJ for the guest; the QEMU devices at those slots.
+devices="0000:00:03.0:1 0000:00:04.0:0 0000:00:05.0:0 0000:00:06.0:0"
+msixg_log "booting the VM (TCG; about a minute)"
+rc=0
+msixg_boot "$work/vm" 600 "MSIXG_DEVICES=\"$devices\"" -- \
+	-device megasas-gen2,addr=03.0 \
+	-device qemu-xhci,addr=04.0 \
+	-device virtio-rng-pci,addr=05.0 \
+	-drive if=none,id=nvm,format=raw,file="$work/nvme.img" \
+	-device nvme,serial=msixg,drive=nvm,addr=06.0 || rc=$?
+
+python3 "$here/check_trace.py" --console "$work/vm.console" \
+	--trace "$work/vm.trace" --qemu-rc "$rc" --label "e2e-$line" \
+	--expect-devices 4
