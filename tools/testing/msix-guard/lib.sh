@@ -144,6 +144,7 @@ msixg_boot() {
 		-kernel "$KIMAGE" -initrd "$prefix.cpio.gz" \
 		-append "console=ttyS0 panic=-1 oops=panic intel_iommu=on loglevel=4 $append" \
 		-trace 'memory_region_ops_read' -trace 'memory_region_ops_write' \
+		-d guest_errors \
 		-D "$prefix.trace" \
 		"$@" </dev/null >"$prefix.qemu" 2>&1 || rc=$?
 	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then

@@ -53,5 +53,7 @@ ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,
 int msixg_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma);
 long msixg_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 		 unsigned long arg);
+int msixg_device_feature(struct vfio_device *core_vdev, u32 flags,
+			 void __user *arg, size_t argsz);
 
 #endif /* MSIX_GUARD_H */

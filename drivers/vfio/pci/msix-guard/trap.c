@@ -39,8 +39,9 @@ static struct msixg_bar_layout *msixg_bar_layout(struct msixg_device *mdev,
 }
 
 /*
- * Mirrors vfio-pci core's __vfio_pci_memory_enabled(), which is not exported:
- * may the BARs be accessed right now?
+ * May the BARs be accessed right now?  Mirrors vfio-pci core's
+ * __vfio_pci_memory_enabled(), which is not exported, and also says no while
+ * userspace has put the device in low power (VFIO_DEVICE_FEATURE_LOW_POWER_*).
  */
 static bool msixg_memory_enabled(struct vfio_pci_core_device *vdev)
 {
@@ -49,7 +50,7 @@ static bool msixg_memory_enabled(struct vfio_pci_core_device *vdev)
 
 	lockdep_assert_held(&vdev->memory_lock);
 
-	return pdev->current_state < PCI_D3hot &&
+	return !vdev->pm_runtime_engaged && pdev->current_state < PCI_D3hot &&
 	       (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY));
 }
 
@@ -281,10 +282,10 @@ static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,
 	size_t done;
 	int err;
 
-	if (!count)
-		return 0;
 	if (!msixg_layout_check_range(l, pos, count))
 		return -EINVAL;
+	if (!count)
+		return 0;
 	if (!msixg_layout_overlaps_withheld(l, pos, count))
 		goto core;
 
@@ -351,10 +352,23 @@ ssize_t msixg_read(struct vfio_device *core_vdev, char __user *buf,
 	return vfio_pci_core_read(core_vdev, buf, count, ppos);
 }
 
-/* Does a config write touch the byte holding PCI_COMMAND_MEMORY? */
-static bool msixg_touches_decode(u64 pos, size_t count)
+/* Does [@pos, @pos + @count) touch any byte of [@reg, @reg + @len)? */
+static bool msixg_touches(u64 pos, size_t count, unsigned int reg,
+			  unsigned int len)
 {
-	return pos <= PCI_COMMAND && count > PCI_COMMAND - pos;
+	return pos < reg + len && (pos >= reg || count > reg - pos);
+}
+
+/*
+ * Does a config write touch what can turn BAR access off: the byte holding
+ * PCI_COMMAND_MEMORY, or the power state in the PM capability?
+ */
+static bool msixg_touches_decode(struct pci_dev *pdev, u64 pos, size_t count)
+{
+	if (msixg_touches(pos, count, PCI_COMMAND, 1))
+		return true;
+	return pdev->pm_cap &&
+	       msixg_touches(pos, count, pdev->pm_cap + PCI_PM_CTRL, 2);
 }
 
 ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,
@@ -369,7 +383,8 @@ ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,
 				    ppos, true);
 
 	if (index != VFIO_PCI_CONFIG_REGION_INDEX ||
-	    !msixg_touches_decode(*ppos & VFIO_PCI_OFFSET_MASK, count))
+	    !msixg_touches_decode(mdev->core_device.pdev,
+				  *ppos & VFIO_PCI_OFFSET_MASK, count))
 		return vfio_pci_core_write(core_vdev, buf, count, ppos);
 
 	/*
@@ -496,11 +511,34 @@ long msixg_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 	case VFIO_DEVICE_GET_REGION_INFO:
 		return msixg_ioctl_get_region_info(mdev, arg);
 	case VFIO_DEVICE_RESET:
-		/* Also caught by reset_prepare/done; decode may differ after. */
+	case VFIO_DEVICE_PCI_HOT_RESET:
+		/*
+		 * reset_prepare/reset_done already dropped the mappings; follow
+		 * decode as the reset left it.
+		 */
 		ret = vfio_pci_core_ioctl(core_vdev, cmd, arg);
 		msixg_sync_decode(mdev);
 		return ret;
 	default:
 		return vfio_pci_core_ioctl(core_vdev, cmd, arg);
 	}
+}
+
+int msixg_device_feature(struct vfio_device *core_vdev, u32 flags,
+			 void __user *arg, size_t argsz)
+{
+	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
+	int ret;
+
+	ret = vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz);
+	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
+	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
+	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
+		/* Entering or leaving low power changes whether BARs work. */
+		if (flags & VFIO_DEVICE_FEATURE_SET)
+			msixg_sync_decode(mdev);
+		break;
+	}
+	return ret;
 }

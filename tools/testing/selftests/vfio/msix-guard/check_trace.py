@@ -11,6 +11,8 @@ device model, and checks:
 - no marker value written to the MSI-X table (or PBA) ever reached the
   device model, while a control marker written through a stock vfio-pci
   mmap of the table did (so the oracle does see table writes);
+- while the device's memory decode is off (as the guest kernel wrote it
+  to config space), nothing reaches or even tries to reach its BARs;
 - each trapped PBA read reached the device's PBA and returned its value;
 - each trapped access to a register adjacent to the MSI-X structures reached
   the device model at the exact address with the exact value, in order, and
@@ -25,6 +27,11 @@ import sys
 TRACE_RE = re.compile(
     r"memory_region_ops_(read|write) cpu -?\d+ mr 0x[0-9a-f]+ "
     r"addr (0x[0-9a-f]+) value (0x[0-9a-f]+) size (\d+) name '([^']*)'")
+# QEMU -d guest_errors: an access that reached no device model, e.g. a BAR
+# whose memory decode is off.
+INVALID_RE = re.compile(r"Invalid (read|write) at addr (0x[0-9A-Fa-f]+), size (\d+)")
+# The guest's console (ttyS0 transmit register): its lines are in the trace.
+SERIAL_THR = 0x3f8
 KERNEL_BAD_RE = re.compile(
     r"WARNING:|BUG:|Oops|Call Trace:|general protection fault|KASAN|UBSAN|"
     r"possible circular locking|possible recursive locking|suspicious RCU|"
@@ -52,6 +59,7 @@ class Device:
     def __init__(self, bdf):
         self.bdf = bdf
         self.bars = {}
+        self.bar_sizes = {}
         self.table_bar = self.pba_bar = None
         self.table = self.pba = (0, 0)
         self.ios = []
@@ -115,6 +123,7 @@ def parse_console(path, res):
                 d.pba = (int(f[7], 16), int(f[8], 16))
             elif tag == "BAR":
                 d.bars[int(f[3])] = int(f[4], 16)
+                d.bar_sizes[int(f[3])] = int(f[5], 16)
             elif tag == "IO":
                 d.ios.append((f[3], int(f[4]), int(f[5], 16), int(f[6]),
                               bytes.fromhex(f[7])))
@@ -132,14 +141,30 @@ def parse_console(path, res):
 
 
 def parse_trace(path):
-    events = []
+    """(dir, addr, value, size, region) in order; accesses that reached no
+    device model have region None."""
+    events, serial = [], ""
     with open(path, errors="replace") as fh:
         for line in fh:
             m = TRACE_RE.search(line)
             if m:
-                events.append((m.group(1), int(m.group(2), 16),
-                               int(m.group(3), 16), int(m.group(4)),
-                               m.group(5)))
+                ev = (m.group(1), int(m.group(2), 16), int(m.group(3), 16),
+                      int(m.group(4)), m.group(5))
+                if ev[4] == "serial" and ev[0] == "write" and ev[1] == SERIAL_THR:
+                    serial += chr(ev[2] & 0xff)
+                    if serial.endswith("\n"):
+                        w = serial.split()
+                        if len(w) == 4 and w[:2] == ["MSIXG", "WINDOW"]:
+                            # A console line, in order with the MMIO.
+                            events.append(("window", 0, 0, 0, (w[2], w[3])))
+                        serial = ""
+                    continue
+                events.append(ev)
+                continue
+            m = INVALID_RE.search(line)
+            if m:
+                events.append((m.group(1), int(m.group(2), 16), 0,
+                               int(m.group(3)), None))
     return events
 
 
@@ -177,6 +202,25 @@ def check_markers(dev, events, res):
               "; ".join(bad[:5]) or "no markers written")
 
 
+def check_decode(dev, events, res):
+    """Between the guest's "off-begin" and "off-end" console lines, which
+    bracket each window where the device's memory decode is off, nothing may
+    touch the device's BARs (not even an access QEMU rejects)."""
+    bars = [(b, b + dev.bar_sizes.get(i, 0)) for i, b in dev.bars.items() if b]
+    off, windows, bad = False, 0, []
+    for ev in events:
+        if ev[0] == "window":
+            if ev[4][0] == dev.bdf:
+                off = ev[4][1] == "off-begin"
+                windows += off
+        elif off and any(s <= ev[1] < e for s, e in bars):
+            bad.append(f"{ev[0]} {ev[1]:#x} ({ev[4] or 'rejected'})")
+    res.check(windows >= 6 and not bad,
+              f"{dev.bdf} trace-nothing-reaches-bars-while-decode-off "
+              f"({windows} windows)",
+              "; ".join(bad[:5]) or f"only {windows} decode-off windows seen")
+
+
 def check_control(dev, events, res):
     """The negative control: under stock vfio-pci a table write through an
     mmap reaches the device, so the trace would show a leak if there was
@@ -192,7 +236,7 @@ def check_control(dev, events, res):
 def check_pba(dev, events, res):
     base = dev.bars.get(dev.pba_bar)
     reads = [e for e in events if e[0] == "read" and e[4] == "msix-pba" and
-             base is not None and base <= e[1] < base + 0x100000]
+             base is not None and base <= e[1] < base + dev.bar_sizes[dev.pba_bar]]
     want = []
     for d, bar, off, n, data in dev.ios:
         if d == "r" and dev.span_kind(bar, off) == "pba":
@@ -230,7 +274,8 @@ def check_adjacent(dev, events, res):
     got = []
     for ev in events:
         off = ev[1] - base
-        if ev[4].startswith("msix-") or not 0 <= off < 0x100000:
+        if ev[0] == "window" or ev[4] is None or ev[4].startswith("msix-") or \
+                not 0 <= off < dev.bar_sizes[bar]:
             continue
         if off - off % PAGE in pages:
             got.append(ev)
@@ -274,6 +319,7 @@ def main():
         if dev.table_bar is None:
             continue
         check_markers(dev, events, res)
+        check_decode(dev, events, res)
         check_control(dev, events, res)
         check_pba(dev, events, res)
         check_adjacent(dev, events, res)

@@ -12,10 +12,23 @@ for spec in $MSIXG_DEVICES; do
 	echo "MSIXG RC $bdf $?"
 done
 
-# Unbind everything, unload, reload with ids=: the first device's ID must
-# be claimed without driver_override.
 first=${MSIXG_DEVICES%% *}
 first=${first%:*}
+
+# Unbind while a process holds the fd open and keeps accessing: unbind
+# waits for the close, and nothing breaks meanwhile.
+/msix_guard_test hold "$first" 3 &
+holder=$!
+sleep 1
+echo "$first" > "/sys/bus/pci/devices/$first/driver/unbind"
+if wait "$holder" && [ -z "$(msixg_driver_of "$first")" ]; then
+	echo "MSIXG PASS global unbind-with-fd-open"
+else
+	echo "MSIXG FAIL global unbind-with-fd-open: holder failed or still bound"
+fi
+
+# Unbind everything, unload, reload with ids=: the first device's ID must
+# be claimed without driver_override.
 for spec in $MSIXG_DEVICES; do
 	msixg_unbind "${spec%:*}"
 done

@@ -5,15 +5,18 @@
  *
  *   msix_guard_test snapshot BDF FILE    device on stock vfio-pci: record
  *                                        what must not change
- *   msix_guard_test check BDF FILE ADJ   device on msix-guard: check it,
- *                                        compare with the snapshot; ADJ=1
- *                                        exercises registers adjacent to the
- *                                        MSI-X structures
+ *   msix_guard_test check BDF FILE FLAGS device on msix-guard: check it,
+ *                                        compare with the snapshot; FLAGS
+ *                                        bit 0: exercise registers adjacent
+ *                                        to the MSI-X structures, bit 1: the
+ *                                        device supports VFIO_DEVICE_RESET
  *   msix_guard_test control BDF          device on stock vfio-pci: write a
  *                                        marker into the MSI-X table through
  *                                        an mmap, which stock vfio-pci allows,
  *                                        to prove the host's trace oracle sees
  *                                        table writes
+ *   msix_guard_test hold BDF SECS        keep the fd open and accessing while
+ *                                        the device is unbound
  *   msix_guard_test info BDF             print region info (for the demo)
  *   msix_guard_test demo BDF             show a few trapped accesses
  *
@@ -35,6 +38,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
@@ -57,7 +62,7 @@ struct dev {
 	uint64_t page;
 	uint8_t cfg[256];
 	struct msix msix;
-	uint64_t bar_phys[6];
+	uint64_t bar_phys[6], bar_size[6];
 	unsigned int pass, fail;
 };
 
@@ -214,6 +219,7 @@ static void read_config(struct dev *d)
 		if (fscanf(f, "%llx %llx %llx", &s, &e, &fl) != 3)
 			die("resource parse");
 		d->bar_phys[i] = s;
+		d->bar_size[i] = s ? e - s + 1 : 0;
 	}
 	fclose(f);
 }
@@ -620,7 +626,137 @@ static void check_ranges(struct dev *d, unsigned int bar, uint64_t size)
 	result(d, r == 0, "read-count-0", "%zd", r);
 }
 
-static void check(struct dev *d, const char *snap, bool adjacent)
+static int cfg_write16(struct dev *d, unsigned int reg, uint16_t v)
+{
+	return pwrite(d->fd, &v, 2, region_off(VFIO_PCI_CONFIG_REGION_INDEX) + reg) == 2 ? 0 : -1;
+}
+
+static uint16_t cfg_read16(struct dev *d, unsigned int reg)
+{
+	uint16_t v = 0;
+
+	if (pread(d->fd, &v, 2, region_off(VFIO_PCI_CONFIG_REGION_INDEX) + reg) != 2)
+		die("config read16");
+	return v;
+}
+
+/* A trapped 4-byte PBA read; prints it for the host when it succeeds. */
+static ssize_t pba_read(struct dev *d, uint32_t *v)
+{
+	ssize_t r = bar_read(d, d->msix.pba_bar, d->msix.pba.start, v, 4);
+
+	if (r == 4)
+		print_io(d, 'r', d->msix.pba_bar, d->msix.pba.start, (uint8_t *)v, 4);
+	return r;
+}
+
+/*
+ * Decode off and on.  vfio-pci virtualizes the memory-enable bit (the device
+ * itself keeps decoding), so the host cannot see the toggle in QEMU; instead
+ * the guest brackets each decode-off window with a console line that it
+ * waits to be transmitted (the serial port's writes are in QEMU's trace, in
+ * order with every MMIO), and the host checks that nothing reached the
+ * device's BARs between the two lines.
+ */
+static void window(struct dev *d, const char *edge)
+{
+	printf("MSIXG WINDOW %s %s\n", d->bdf, edge);
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
+}
+
+static int decode(struct dev *d, uint16_t cmd, bool on)
+{
+	int ret;
+
+	if (on) {
+		window(d, "off-end");
+		return cfg_write16(d, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY);
+	}
+	window(d, "off-begin");
+	ret = cfg_write16(d, PCI_COMMAND, cmd & ~PCI_COMMAND_MEMORY);
+	return ret;
+}
+
+/*
+ * Decode off and on, reset, close and re-open.  While decode is off every
+ * trapped access must fail with EIO and reach nothing.
+ */
+static void lifecycle(struct dev *d, bool can_reset)
+{
+	unsigned int tbar = d->msix.table_bar;
+	uint16_t cmd = cfg_read16(d, PCI_COMMAND);
+	uint64_t adj = d->msix.table.end;
+	uint32_t v = 0x11223344;
+	uint8_t buf[8];
+	ssize_t r1, r2, r3, r4;
+
+	result(d, cmd & PCI_COMMAND_MEMORY, "decode-initially-on", "cmd %04x", cmd);
+	result(d, !decode(d, cmd, false), "decode-off-write", "%s", strerror(errno));
+	errno = 0;
+	r1 = bar_read(d, d->msix.pba_bar, d->msix.pba.start, &v, 4);
+	result(d, r1 < 0 && errno == EIO, "decode-off-pba-read-eio", "%zd %s", r1,
+	       strerror(errno));
+	errno = 0;
+	r2 = bar_write(d, tbar, adj, &v, 4);
+	result(d, r2 < 0 && errno == EIO, "decode-off-adjacent-write-eio", "%zd %s",
+	       r2, strerror(errno));
+	errno = 0;
+	r3 = bar_read(d, tbar, d->msix.table.start, buf, 8);
+	result(d, r3 < 0 && errno == EIO, "decode-off-table-read-eio", "%zd %s", r3,
+	       strerror(errno));
+	if (d->msix.table.start >= 4) {
+		errno = 0;
+		r4 = bar_read(d, tbar, d->msix.table.start - 4, buf, 8);
+		result(d, r4 < 0 && errno == EIO, "decode-off-straddling-read-eio",
+		       "%zd %s", r4, strerror(errno));
+	}
+	result(d, !decode(d, cmd, true), "decode-on-write", "%s", strerror(errno));
+	result(d, pba_read(d, &v) == 4, "decode-on-pba-read", "%s", strerror(errno));
+
+	/* Toggle a few times quickly; accesses follow every state. */
+	for (int i = 0; i < 5; i++) {
+		decode(d, cmd, false);
+		errno = 0;
+		r1 = bar_read(d, d->msix.pba_bar, d->msix.pba.start, &v, 4);
+		decode(d, cmd, true);
+		r2 = pba_read(d, &v);
+		if (r1 >= 0 || r2 != 4)
+			break;
+		if (i == 4)
+			result(d, true, "decode-toggles", "");
+	}
+	if (r1 >= 0 || r2 != 4)
+		result(d, false, "decode-toggles", "off %zd, on %zd", r1, r2);
+
+	if (can_reset) {
+		result(d, !ioctl(d->fd, VFIO_DEVICE_RESET), "reset", "%s", strerror(errno));
+		result(d, pba_read(d, &v) == 4, "reset-then-pba-read", "%s", strerror(errno));
+		if (adj % d->page) {
+			result(d, bar_read(d, tbar, adj, buf, 4) == 4, "reset-then-adjacent-read",
+			       "%s", strerror(errno));
+		}
+		result(d, cfg_read16(d, PCI_COMMAND) & PCI_COMMAND_MEMORY,
+		       "reset-keeps-decode", "cmd %04x", cfg_read16(d, PCI_COMMAND));
+	}
+
+	close(d->fd);
+	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
+	result(d, d->fd >= 0, "reopen", "%s", strerror(errno));
+	if (d->fd < 0)
+		die("reopen");
+	/* Open may leave decode off (vfio-pci core clears it at enable). */
+	cmd = cfg_read16(d, PCI_COMMAND);
+	if (!(cmd & PCI_COMMAND_MEMORY))
+		cfg_write16(d, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY);
+	result(d, pba_read(d, &v) == 4, "reopen-then-pba-read", "%s", strerror(errno));
+	memset(buf, 0, sizeof(buf));
+	result(d, bar_read(d, tbar, d->msix.table.start, buf, 4) == 4 &&
+		  !memcmp(buf, "\xff\xff\xff\xff", 4), "reopen-then-table-read", "");
+}
+
+/* @flags: 1 = exercise adjacent registers, 2 = the device can reset. */
+static void check(struct dev *d, const char *snap, unsigned int adjacent)
 {
 	unsigned int bars[2] = { d->msix.table_bar, d->msix.pba_bar }, i;
 
@@ -634,8 +770,9 @@ static void check(struct dev *d, const char *snap, bool adjacent)
 	       (unsigned long long)d->msix.pba.start,
 	       (unsigned long long)d->msix.pba.end);
 	for (i = 0; i < 6; i++)
-		printf("MSIXG BAR %s %u %#llx\n", d->bdf, i,
-		       (unsigned long long)d->bar_phys[i]);
+		printf("MSIXG BAR %s %u %#llx %#llx\n", d->bdf, i,
+		       (unsigned long long)d->bar_phys[i],
+		       (unsigned long long)d->bar_size[i]);
 
 	for (i = 0; i < 2; i++) {
 		struct vfio_region_info *info;
@@ -650,9 +787,29 @@ static void check(struct dev *d, const char *snap, bool adjacent)
 	}
 	check_table(d);
 	check_pba(d);
-	if (adjacent)
+	if (adjacent & 1)
 		check_adjacent(d);
 	check_snapshot(d, snap);
+	lifecycle(d, adjacent & 2);
+}
+
+/* Keep the fd open and busy for @secs while the shell unbinds the device. */
+static void hold(struct dev *d, int secs)
+{
+	time_t end = time(NULL) + secs;
+	unsigned long ok = 0, failed = 0;
+	uint32_t v;
+
+	printf("MSIXG HOLDING %s\n", d->bdf);
+	while (time(NULL) < end) {
+		if (bar_read(d, d->msix.pba_bar, d->msix.pba.start, &v, 4) == 4)
+			ok++;
+		else
+			failed++;
+		usleep(1000);
+	}
+	result(d, ok && !failed, "hold-accesses-while-unbind-waits",
+	       "%lu ok, %lu failed", ok, failed);
 }
 
 /* Negative control, on stock vfio-pci only. */
@@ -739,6 +896,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "control")) {
 		if (d.msix.present)
 			control(&d);
+	} else if (!strcmp(argv[1], "hold") && argc == 4) {
+		if (d.msix.present)
+			hold(&d, atoi(argv[3]));
 	} else if (!strcmp(argv[1], "demo")) {
 		if (d.msix.present)
 			demo(&d);

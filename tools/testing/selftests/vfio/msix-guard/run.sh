@@ -28,8 +28,9 @@ cp "$here/flow-check.sh" "$work/root/flow.sh"
 msixg_make_initramfs "$work/root" "$work/vm.cpio.gz"
 truncate -s 1M "$work/nvme.img"
 
-# BDF:ADJ for the guest; the QEMU devices at those slots.
-devices="0000:00:03.0:1 0000:00:04.0:0 0000:00:05.0:0 0000:00:06.0:0"
+# BDF:FLAGS for the guest (1: adjacent registers backed by the device
+# model, 2: supports VFIO_DEVICE_RESET); the QEMU devices at those slots.
+devices="0000:00:03.0:1 0000:00:04.0:0 0000:00:05.0:0 0000:00:06.0:2"
 msixg_log "booting the VM (TCG; about a minute)"
 rc=0
 msixg_boot "$work/vm" 600 "MSIXG_DEVICES=\"$devices\"" -- \
