@@ -8,22 +8,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-msixg_need_pkgs linux-source-6.12 python3 gcc make flex bison bc libelf-dev \
-	libssl-dev xz-utils
-
-tarball=$(ls /usr/src/linux-source-6.12.tar.xz 2>/dev/null) ||
-	msixg_die "linux-source-6.12 ships no tarball"
-version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-src=$MSIXG_CACHE/linux-source-6.12
+msixg_need_pkgs python3 gcc make flex bison bc libelf-dev libssl-dev
+src=$("$(dirname "$0")/kernel-source.sh")
 build=$MSIXG_CACHE/kunit-uml
-
-if [ "$(cat "$src/.msixg-version" 2>/dev/null)" != "$version" ]; then
-	msixg_log "unpacking linux-source-6.12 $version into $MSIXG_CACHE"
-	rm -rf "$src" "$build"
-	mkdir -p "$MSIXG_CACHE"
-	tar -C "$MSIXG_CACHE" -xaf "$tarball"
-	echo "$version" > "$src/.msixg-version"
-fi
 
 # Graft: the driver directory where it would live upstream, reachable from
 # drivers/ even though UML has neither PCI nor VFIO.

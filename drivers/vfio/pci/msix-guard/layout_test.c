@@ -11,6 +11,7 @@
  */
 #include <kunit/test.h>
 #include <linux/limits.h>
+#include <linux/log2.h>
 #include <linux/minmax.h>
 
 #include "layout.h"
@@ -22,16 +23,15 @@
 struct layout_case {
 	const char *name;
 	u64 bar_size;
-	unsigned int page_shift;
 	u64 table_off, table_len;	/* table_len 0: table in another BAR */
 	u64 pba_off, pba_len;		/* pba_len 0: PBA in another BAR */
+	unsigned int page_shift;	/* 0: each of page_shifts[] */
 };
 
-/* One layout at each page size. */
-#define LAYOUT(n, bar, toff, tlen, poff, plen)				\
-	{ n " 4K", bar, SZ_4K_SHIFT, toff, tlen, poff, plen },		\
-	{ n " 16K", bar, SZ_16K_SHIFT, toff, tlen, poff, plen },	\
-	{ n " 64K", bar, SZ_64K_SHIFT, toff, tlen, poff, plen }
+/* The page sizes every layout is checked at: 4K, 16K and 64K. */
+static const unsigned int page_shifts[] = {
+	SZ_4K_SHIFT, SZ_16K_SHIFT, SZ_64K_SHIFT
+};
 
 /* Table and PBA sizes for a vector count, as the PCI spec defines them. */
 #define TBL(nvec)	((nvec) * 16ULL)
@@ -39,72 +39,72 @@ struct layout_case {
 
 static const struct layout_case layout_cases[] = {
 	/* The QEMU devices the end-to-end tests use. */
-	LAYOUT("megasas-gen2", 0x4000, 0x2000, TBL(15), 0x3800, PBA(15)),
-	LAYOUT("qemu-xhci", 0x4000, 0x3000, TBL(16), 0x3800, PBA(16)),
-	LAYOUT("virtio-pci", 0x1000, 0x0, TBL(4), 0x800, PBA(4)),
-	LAYOUT("nvme", 0x4000, 0x2000, TBL(65), 0x3000, PBA(65)),
-	LAYOUT("e1000e", 0x4000, 0x0, TBL(5), 0x2000, PBA(5)),
-	LAYOUT("vmxnet3", 0x2000, 0x0, TBL(25), 0x1000, PBA(25)),
+	{ "megasas-gen2", 0x4000, 0x2000, TBL(15), 0x3800, PBA(15) },
+	{ "qemu-xhci", 0x4000, 0x3000, TBL(16), 0x3800, PBA(16) },
+	{ "virtio-pci", 0x1000, 0x0, TBL(4), 0x800, PBA(4) },
+	{ "nvme", 0x4000, 0x2000, TBL(65), 0x3000, PBA(65) },
+	{ "e1000e", 0x4000, 0x0, TBL(5), 0x2000, PBA(5) },
+	{ "vmxnet3", 0x2000, 0x0, TBL(25), 0x1000, PBA(25) },
 	/* Table and PBA in one page, in either order. */
-	LAYOUT("same page", 0x10000, 0x4000, TBL(8), 0x4800, PBA(8)),
-	LAYOUT("same page PBA first", 0x10000, 0x4800, TBL(8), 0x4000, PBA(8)),
-	LAYOUT("PBA right after table", 0x8000, 0x1000, TBL(32), 0x1200, PBA(32)),
+	{ "same page", 0x10000, 0x4000, TBL(8), 0x4800, PBA(8) },
+	{ "same page PBA first", 0x10000, 0x4800, TBL(8), 0x4000, PBA(8) },
+	{ "PBA right after table", 0x8000, 0x1000, TBL(32), 0x1200, PBA(32) },
 	/* Only the table, or only the PBA, in this BAR. */
-	LAYOUT("table only", 0x4000, 0x1000, TBL(16), 0, 0),
-	LAYOUT("PBA only", 0x4000, 0, 0, 0x2000, PBA(16)),
-	LAYOUT("PBA only at end", 0x4000, 0, 0, 0x3ff8, PBA(16)),
-	LAYOUT("table only at end", 0x4000, 0x3f00, TBL(16), 0, 0),
+	{ "table only", 0x4000, 0x1000, TBL(16), 0, 0 },
+	{ "PBA only", 0x4000, 0, 0, 0x2000, PBA(16) },
+	{ "PBA only at end", 0x4000, 0, 0, 0x3ff8, PBA(16) },
+	{ "table only at end", 0x4000, 0x3f00, TBL(16), 0, 0 },
 	/* Large tables. */
-	LAYOUT("2048 vectors at 0", 0x10000, 0, TBL(2048), 0x8000, PBA(2048)),
-	LAYOUT("2048 vectors unaligned", 0x20000, 0x10, TBL(2048), 0x9000,
-	       PBA(2048)),
-	LAYOUT("table over 8 pages", 0x20000, 0x800, TBL(2048), 0x10000,
-	       PBA(2048)),
-	LAYOUT("table over 9 pages", 0x40000, 0x1ff0, TBL(2048), 0x20000,
-	       PBA(2048)),
-	LAYOUT("2048 vectors PBA inside table tail", 0x20000, 0x100, TBL(2048),
-	       0x8200, PBA(2048)),
+	{ "2048 vectors at 0", 0x10000, 0, TBL(2048), 0x8000, PBA(2048) },
+	{ "2048 vectors unaligned", 0x20000, 0x10, TBL(2048), 0x9000,
+	       PBA(2048) },
+	{ "table over 8 pages", 0x20000, 0x800, TBL(2048), 0x10000,
+	       PBA(2048) },
+	{ "table over 9 pages", 0x40000, 0x1ff0, TBL(2048), 0x20000,
+	       PBA(2048) },
+	{ "2048 vectors PBA inside table tail", 0x20000, 0x100, TBL(2048),
+	       0x8200, PBA(2048) },
 	/* Placement at the edges of the BAR. */
-	LAYOUT("table at 0", 0x4000, 0, TBL(3), 0x3000, PBA(3)),
-	LAYOUT("PBA in last bytes", 0x4000, 0x1000, TBL(64), 0x3ff8, PBA(64)),
-	LAYOUT("PBA in last bytes of big BAR", 0x100000, 0x0, TBL(128),
-	       0xfff0, PBA(128)),
-	LAYOUT("table in last bytes", 0x4000, 0x3ff0, TBL(1), 0x0, PBA(1)),
-	LAYOUT("PBA crossing a 4K page", 0x4000, 0x0, TBL(512), 0x2fc0,
-	       PBA(2048)),
-	LAYOUT("table crossing a 4K page", 0x4000, 0xf80, TBL(16), 0x2000,
-	       PBA(16)),
-	LAYOUT("table ends on 4K page", 0x4000, 0xf00, TBL(16), 0x1000,
-	       PBA(16)),
-	LAYOUT("table page-aligned, full page", 0x4000, 0x1000, TBL(256),
-	       0x3000, PBA(256)),
+	{ "table at 0", 0x4000, 0, TBL(3), 0x3000, PBA(3) },
+	{ "PBA in last bytes", 0x4000, 0x1000, TBL(64), 0x3ff8, PBA(64) },
+	{ "PBA in last bytes of big BAR", 0x100000, 0x0, TBL(128),
+	       0xfff0, PBA(128) },
+	{ "table in last bytes", 0x4000, 0x3ff0, TBL(1), 0x0, PBA(1) },
+	{ "PBA crossing a 4K page", 0x4000, 0x0, TBL(512), 0x2fc0,
+	       PBA(2048) },
+	{ "table crossing a 4K page", 0x4000, 0xf80, TBL(16), 0x2000,
+	       PBA(16) },
+	{ "table ends on 4K page", 0x4000, 0xf00, TBL(16), 0x1000,
+	       PBA(16) },
+	{ "table page-aligned, full page", 0x4000, 0x1000, TBL(256),
+	       0x3000, PBA(256) },
 	/* BARs smaller than a page. */
-	LAYOUT("BAR 2K", 0x800, 0x0, TBL(8), 0x400, PBA(8)),
-	LAYOUT("BAR 1K PBA first", 0x400, 0x200, TBL(8), 0x0, PBA(8)),
-	LAYOUT("BAR 256 bytes", 0x100, 0x0, TBL(1), 0xf8, PBA(1)),
-	LAYOUT("BAR 8K table at end", 0x2000, 0x1800, TBL(128), 0x1000,
-	       PBA(128)),
+	{ "BAR 2K", 0x800, 0x0, TBL(8), 0x400, PBA(8) },
+	{ "BAR 1K PBA first", 0x400, 0x200, TBL(8), 0x0, PBA(8) },
+	{ "BAR 256 bytes", 0x100, 0x0, TBL(1), 0xf8, PBA(1) },
+	{ "BAR 8K table at end", 0x2000, 0x1800, TBL(128), 0x1000,
+	       PBA(128) },
 	/* Pages on both sides of the MSI-X pages stay mappable. */
-	LAYOUT("middle of 64K BAR", 0x10000, 0x7000, TBL(32), 0x7800, PBA(32)),
-	LAYOUT("apart in 64K BAR", 0x10000, 0x3000, TBL(32), 0xb000, PBA(32)),
-	LAYOUT("apart by one page", 0x10000, 0x3000, TBL(32), 0x5000, PBA(32)),
-	LAYOUT("apart, adjacent pages", 0x10000, 0x3f00, TBL(16), 0x4000,
-	       PBA(16)),
-	LAYOUT("table 16K-aligned", 0x40000, 0x8000, TBL(1024), 0xd000,
-	       PBA(1024)),
-	LAYOUT("table 64K-aligned", 0x40000, 0x10000, TBL(2048), 0x30000,
-	       PBA(2048)),
-	LAYOUT("single vector", 0x1000, 0x100, TBL(1), 0x200, PBA(1)),
-	LAYOUT("65 vectors PBA 16 bytes", 0x8000, 0x4000, TBL(65), 0x4ff0,
-	       PBA(65)),
-	LAYOUT("1 MiB BAR, MSI-X mid", 0x100000, 0x42000, TBL(100), 0x43ff0,
-	       PBA(100)),
-	LAYOUT("table and PBA touching 64K pages", 0x40000, 0xfff0, TBL(1),
-	       0x10000, PBA(1)),
-	LAYOUT("odd offsets 8-aligned", 0x8000, 0x1238, TBL(7), 0x3ff8,
-	       PBA(7)),
-	LAYOUT("Wi-Fi AX-style regs around", 0x4000, 0x800, TBL(16), 0x1800,
-	       PBA(16)),
+	{ "middle of 64K BAR", 0x10000, 0x7000, TBL(32), 0x7800, PBA(32) },
+	{ "apart in 64K BAR", 0x10000, 0x3000, TBL(32), 0xb000, PBA(32) },
+	{ "apart by one page", 0x10000, 0x3000, TBL(32), 0x5000, PBA(32) },
+	{ "apart, adjacent pages", 0x10000, 0x3f00, TBL(16), 0x4000,
+	       PBA(16) },
+	{ "table 16K-aligned", 0x40000, 0x8000, TBL(1024), 0xd000,
+	       PBA(1024) },
+	{ "table 64K-aligned", 0x40000, 0x10000, TBL(2048), 0x30000,
+	       PBA(2048) },
+	{ "single vector", 0x1000, 0x100, TBL(1), 0x200, PBA(1) },
+	{ "65 vectors PBA 16 bytes", 0x8000, 0x4000, TBL(65), 0x4ff0,
+	       PBA(65) },
+	{ "1 MiB BAR, MSI-X mid", 0x100000, 0x42000, TBL(100), 0x43ff0,
+	       PBA(100) },
+	{ "table and PBA touching 64K pages", 0x40000, 0xfff0, TBL(1),
+	       0x10000, PBA(1) },
+	{ "odd offsets 8-aligned", 0x8000, 0x1238, TBL(7), 0x3ff8,
+	       PBA(7) },
+	{ "Wi-Fi AX-style regs around", 0x4000, 0x800, TBL(16), 0x1800,
+	       PBA(16) },
 };
 
 static void layout_case_desc(const struct layout_case *c, char *desc)
@@ -162,18 +162,18 @@ static int init_case(struct kunit *test, const struct layout_case *c,
 	int ret;
 
 	if (!c->table_len)
-		table.start = table.end = 0;
+		table = (struct msixg_span){};
 	if (!c->pba_len)
-		pba.start = pba.end = 0;
+		pba = (struct msixg_span){};
 	ret = msixg_layout_init(l, c->bar_size, c->page_shift, table, pba,
 				&why);
-	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "rejected: %s", why);
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "rejected at %lluK pages: %s",
+			    (1ULL << c->page_shift) >> 10, why);
 	return ret;
 }
 
-static void msixg_layout_withheld_test(struct kunit *test)
+static void check_withheld(struct kunit *test, const struct layout_case *c)
 {
-	const struct layout_case *c = test->param_value;
 	u64 psize = 1ULL << c->page_shift;
 	struct msixg_bar_layout l;
 	u64 page;
@@ -188,17 +188,18 @@ static void msixg_layout_withheld_test(struct kunit *test)
 
 		KUNIT_EXPECT_EQ_MSG(test,
 				    msixg_layout_overlaps_withheld(&l, page, len),
-				    want, "page %#llx", page);
+				    want, "page %#llx, %lluK pages", page,
+				    (1ULL << c->page_shift) >> 10);
 		/* Any single byte of a withheld page counts. */
 		KUNIT_EXPECT_EQ_MSG(test,
 				    msixg_layout_overlaps_withheld(&l, page + len - 1, 1),
-				    want, "last byte of page %#llx", page);
+				    want, "last byte of page %#llx, %lluK pages",
+				    page, (1ULL << c->page_shift) >> 10);
 	}
 }
 
-static void msixg_layout_areas_test(struct kunit *test)
+static void check_areas(struct kunit *test, const struct layout_case *c)
 {
-	const struct layout_case *c = test->param_value;
 	struct msixg_span areas[MSIXG_MAX_AREAS];
 	u64 psize = 1ULL << c->page_shift;
 	struct msixg_bar_layout l;
@@ -214,8 +215,8 @@ static void msixg_layout_areas_test(struct kunit *test)
 		KUNIT_EXPECT_LT(test, areas[i].start, areas[i].end);
 		KUNIT_EXPECT_EQ(test, areas[i].start % psize, 0);
 		KUNIT_EXPECT_LE(test, areas[i].end, c->bar_size);
-		KUNIT_EXPECT_TRUE(test, areas[i].end % psize == 0 ||
-					areas[i].end == c->bar_size);
+		KUNIT_EXPECT_TRUE(test, !(areas[i].end % psize) ||
+				  areas[i].end == c->bar_size);
 		/* Sorted, apart: a withheld page lies between two areas. */
 		if (i)
 			KUNIT_EXPECT_GT(test, areas[i].start, prev_end);
@@ -230,13 +231,13 @@ static void msixg_layout_areas_test(struct kunit *test)
 			if (page >= areas[i].start && page < areas[i].end)
 				listed = true;
 		KUNIT_EXPECT_NE_MSG(test, listed, ref_withheld(c, page),
-				    "page %#llx", page);
+				    "page %#llx, %lluK pages", page,
+				    (1ULL << c->page_shift) >> 10);
 	}
 }
 
-static void msixg_layout_fwd_pages_test(struct kunit *test)
+static void check_fwd_pages(struct kunit *test, const struct layout_case *c)
 {
-	const struct layout_case *c = test->param_value;
 	u64 psize = 1ULL << c->page_shift;
 	struct msixg_bar_layout l;
 	unsigned int i, want = 0;
@@ -259,7 +260,8 @@ static void msixg_layout_fwd_pages_test(struct kunit *test)
 			}
 		want += fwd;
 		KUNIT_EXPECT_EQ_MSG(test, msixg_layout_fwd_index(&l, page) >= 0,
-				    fwd, "page %#llx", page);
+				    fwd, "page %#llx, %lluK pages", page,
+				    (1ULL << c->page_shift) >> 10);
 		if (fwd)
 			KUNIT_EXPECT_EQ(test,
 					l.fwd_pages[msixg_layout_fwd_index(&l, page + psize - 1)],
@@ -287,16 +289,18 @@ static void check_walk(struct kunit *test, const struct layout_case *c,
 
 		for (b = off; b < off + p.len; b++)
 			if (ref_kind(c, b) != p.kind) {
-				KUNIT_FAIL(test, "byte %#llx: kind %d, want %d (piece %#llx+%llu)",
-					   b, p.kind, ref_kind(c, b), off, p.len);
+				KUNIT_FAIL(test,
+					   "byte %#llx: kind %d, want %d (piece %#llx+%llu, %lluK pages)",
+					   b, p.kind, ref_kind(c, b), off, p.len,
+					   (1ULL << c->page_shift) >> 10);
 				return;
 			}
 
 		if (ref_forwarded(p.kind)) {
 			u64 wider = p.len * 2;
 
-			KUNIT_EXPECT_TRUE(test, p.len == 1 || p.len == 2 ||
-						p.len == 4 || p.len == 8);
+			KUNIT_EXPECT_TRUE(test, is_power_of_2(p.len));
+			KUNIT_EXPECT_LE(test, p.len, MSIXG_MAX_ACCESS);
 			KUNIT_EXPECT_EQ(test, off % p.len, 0);
 			/* Not widened although it could have been? */
 			if (p.len < MSIXG_MAX_ACCESS && off % wider == 0 &&
@@ -311,16 +315,17 @@ static void check_walk(struct kunit *test, const struct layout_case *c,
 			}
 		} else {
 			/* Table and core pieces run as far as their rule. */
-			KUNIT_EXPECT_TRUE(test, off + p.len == end ||
-						ref_kind(c, off + p.len) != p.kind);
+			bool maximal = off + p.len == end ||
+				       ref_kind(c, off + p.len) != p.kind;
+
+			KUNIT_EXPECT_TRUE(test, maximal);
 		}
 		off += p.len;
 	}
 }
 
-static void msixg_layout_split_test(struct kunit *test)
+static void check_split(struct kunit *test, const struct layout_case *c)
 {
-	const struct layout_case *c = test->param_value;
 	static const u64 lens[] = { 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 64,
 				    4095, 4096, 4097 };
 	struct msixg_bar_layout l;
@@ -352,6 +357,43 @@ static void msixg_layout_split_test(struct kunit *test)
 	}
 }
 
+/* Run @check on the case at every page size it asks for. */
+static void at_each_page_size(struct kunit *test,
+			      void (*check)(struct kunit *test,
+					    const struct layout_case *c))
+{
+	const struct layout_case *param = test->param_value;
+	struct layout_case c = *param;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(page_shifts); i++) {
+		if (param->page_shift && param->page_shift != page_shifts[i])
+			continue;
+		c.page_shift = page_shifts[i];
+		check(test, &c);
+	}
+}
+
+static void msixg_layout_withheld_test(struct kunit *test)
+{
+	at_each_page_size(test, check_withheld);
+}
+
+static void msixg_layout_areas_test(struct kunit *test)
+{
+	at_each_page_size(test, check_areas);
+}
+
+static void msixg_layout_fwd_pages_test(struct kunit *test)
+{
+	at_each_page_size(test, check_fwd_pages);
+}
+
+static void msixg_layout_split_test(struct kunit *test)
+{
+	at_each_page_size(test, check_split);
+}
+
 /* ---- values written out by hand ---- */
 
 struct exact_case {
@@ -364,30 +406,30 @@ struct exact_case {
 };
 
 static const struct exact_case exact_cases[] = {
-	{ "megasas-gen2", { NULL, 0x4000, 12, 0x2000, 0xf0, 0x3800, 8 },
+	{ "megasas-gen2", { NULL, 0x4000, 0x2000, 0xf0, 0x3800, 8, 12 },
 	  1, { { 0, 0x2000 } }, 2, { 0x2000, 0x3000 } },
-	{ "qemu-xhci", { NULL, 0x4000, 12, 0x3000, 0x100, 0x3800, 8 },
+	{ "qemu-xhci", { NULL, 0x4000, 0x3000, 0x100, 0x3800, 8, 12 },
 	  1, { { 0, 0x3000 } }, 1, { 0x3000 } },
-	{ "virtio-pci", { NULL, 0x1000, 12, 0, 0x50, 0x800, 8 },
+	{ "virtio-pci", { NULL, 0x1000, 0, 0x50, 0x800, 8, 12 },
 	  0, {}, 1, { 0 } },
-	{ "nvme", { NULL, 0x4000, 12, 0x2000, 0x410, 0x3000, 16 },
+	{ "nvme", { NULL, 0x4000, 0x2000, 0x410, 0x3000, 16, 12 },
 	  1, { { 0, 0x2000 } }, 2, { 0x2000, 0x3000 } },
-	{ "e1000e", { NULL, 0x4000, 12, 0, 0x50, 0x2000, 8 },
+	{ "e1000e", { NULL, 0x4000, 0, 0x50, 0x2000, 8, 12 },
 	  2, { { 0x1000, 0x2000 }, { 0x3000, 0x4000 } }, 2, { 0, 0x2000 } },
 	{ "2048 vectors, table pages need no map",
-	  { NULL, 0x10000, 12, 0, 0x8000, 0x8000, 0x100 },
+	  { NULL, 0x10000, 0, 0x8000, 0x8000, 0x100, 12 },
 	  1, { { 0x9000, 0x10000 } }, 1, { 0x8000 } },
-	{ "2048 vectors, 64K page", { NULL, 0x20000, 16, 0, 0x8000, 0x8000, 0x100 },
+	{ "2048 vectors, 64K page", { NULL, 0x20000, 0, 0x8000, 0x8000, 0x100, 16 },
 	  1, { { 0x10000, 0x20000 } }, 1, { 0 } },
 	{ "table mid BAR, both sides mappable",
-	  { NULL, 0x10000, 12, 0x7010, 0x200, 0x7800, 8 },
+	  { NULL, 0x10000, 0x7010, 0x200, 0x7800, 8, 12 },
 	  2, { { 0, 0x7000 }, { 0x8000, 0x10000 } }, 1, { 0x7000 } },
-	{ "table over 9 pages", { NULL, 0x40000, 12, 0x1ff0, 0x8000, 0x20000, 0x100 },
+	{ "table over 9 pages", { NULL, 0x40000, 0x1ff0, 0x8000, 0x20000, 0x100, 12 },
 	  3, { { 0, 0x1000 }, { 0xa000, 0x20000 }, { 0x21000, 0x40000 } }, 3,
 	  { 0x1000, 0x9000, 0x20000 } },
-	{ "PBA crossing a page", { NULL, 0x4000, 12, 0, 0x2000, 0x2fc0, 0x100 },
+	{ "PBA crossing a page", { NULL, 0x4000, 0, 0x2000, 0x2fc0, 0x100, 12 },
 	  0, {}, 2, { 0x2000, 0x3000 } },
-	{ "PBA only, 16K page", { NULL, 0x10000, 14, 0, 0, 0x8000, 8 },
+	{ "PBA only, 16K page", { NULL, 0x10000, 0, 0, 0x8000, 8, 14 },
 	  2, { { 0, 0x8000 }, { 0xc000, 0x10000 } }, 1, { 0x8000 } },
 };
 
@@ -423,15 +465,15 @@ static void msixg_layout_exact_test(struct kunit *test)
 /* ---- layouts that cannot be right ---- */
 
 static const struct layout_case reject_cases[] = {
-	{ "table beyond BAR end", 0x4000, 12, 0x3f80, 0x100, 0x1000, 8 },
-	{ "PBA beyond BAR end", 0x4000, 12, 0x1000, 0x100, 0x3ffc, 8 },
-	{ "PBA starts past BAR end", 0x4000, 12, 0x1000, 0x100, 0x8000, 8 },
-	{ "table starts past BAR end", 0x1000, 12, 0x2000, 0x10, 0, 8 },
-	{ "BAR not implemented", 0, 12, 0, 0x10, 0x800, 8 },
-	{ "no MSI-X structure", 0x4000, 12, 0, 0, 0, 0 },
-	{ "table larger than BAR", 0x1000, 12, 0, 0x8000, 0, 0 },
-	{ "page size too small", 0x4000, 2, 0, 0x10, 0x800, 8 },
-	{ "page size too large", 0x4000, 40, 0, 0x10, 0x800, 8 },
+	{ "table beyond BAR end", 0x4000, 0x3f80, 0x100, 0x1000, 8, 12 },
+	{ "PBA beyond BAR end", 0x4000, 0x1000, 0x100, 0x3ffc, 8, 12 },
+	{ "PBA starts past BAR end", 0x4000, 0x1000, 0x100, 0x8000, 8, 12 },
+	{ "table starts past BAR end", 0x1000, 0x2000, 0x10, 0, 8, 12 },
+	{ "BAR not implemented", 0, 0, 0x10, 0x800, 8, 12 },
+	{ "no MSI-X structure", 0x4000, 0, 0, 0, 0, 12 },
+	{ "table larger than BAR", 0x1000, 0, 0x8000, 0, 0, 12 },
+	{ "page size too small", 0x4000, 0, 0x10, 0x800, 8, 2 },
+	{ "page size too large", 0x4000, 0, 0x10, 0x800, 8, 40 },
 };
 
 KUNIT_ARRAY_PARAM(reject, reject_cases, layout_case_desc);
@@ -498,9 +540,7 @@ KUNIT_ARRAY_PARAM(split, split_cases, split_case_desc);
 static void msixg_layout_split_exact_test(struct kunit *test)
 {
 	const struct split_case *c = test->param_value;
-	const struct layout_case megasas = {
-		NULL, 0x4000, 12, 0x2000, TBL(15), 0x3800, PBA(15)
-	};
+	const struct layout_case megasas = { NULL, 0x4000, 0x2000, TBL(15), 0x3800, PBA(15), 12 };
 	struct msixg_bar_layout l;
 	struct msixg_piece p;
 	u64 off = c->off;
@@ -551,9 +591,7 @@ KUNIT_ARRAY_PARAM(range, range_cases, range_case_desc);
 static void msixg_layout_range_test(struct kunit *test)
 {
 	const struct range_case *c = test->param_value;
-	const struct layout_case megasas = {
-		NULL, 0x4000, 12, 0x2000, TBL(15), 0x3800, PBA(15)
-	};
+	const struct layout_case megasas = { NULL, 0x4000, 0x2000, TBL(15), 0x3800, PBA(15), 12 };
 	struct msixg_bar_layout l;
 
 	if (init_case(test, &megasas, &l))

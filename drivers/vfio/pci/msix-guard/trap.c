@@ -50,7 +50,9 @@ static bool msixg_memory_enabled(struct vfio_pci_core_device *vdev)
 
 	lockdep_assert_held(&vdev->memory_lock);
 
-	return !vdev->pm_runtime_engaged && pdev->current_state < PCI_D3hot &&
+	/* pci_power_t is ordered; the casts keep sparse quiet about it. */
+	return !vdev->pm_runtime_engaged &&
+	       (__force int)pdev->current_state < (__force int)PCI_D3hot &&
 	       (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY));
 }
 

@@ -85,6 +85,17 @@ static void result(struct dev *d, bool ok, const char *name,
 	fflush(stdout);
 }
 
+/* One 32-bit load or store through an mmap of a BAR, as the device sees it. */
+static uint32_t mmio_read32(const void *p)
+{
+	return __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED);
+}
+
+static void mmio_write32(void *p, uint32_t v)
+{
+	__atomic_store_n((uint32_t *)p, v, __ATOMIC_RELAXED);
+}
+
 static void die(const char *what)
 {
 	printf("MSIXG FATAL %s: %s\n", what, strerror(errno));
@@ -382,7 +393,8 @@ static void check_region_info(struct dev *d, unsigned int bar)
 
 	sparse = (void *)find_cap(info, VFIO_REGION_INFO_CAP_SPARSE_MMAP);
 	if (!n) {
-		result(d, !sparse, "sparse-list", "BAR%u has nothing mappable but lists areas", bar);
+		result(d, !sparse, "sparse-list",
+		       "BAR%u has nothing mappable but lists areas", bar);
 		free(info);
 		return;
 	}
@@ -455,7 +467,7 @@ static void check_mmap(struct dev *d, unsigned int bar, uint64_t size)
 			unsigned int w;
 
 			for (w = 0; w < 16; w += 4) {
-				uint32_t via_mmap = *(volatile uint32_t *)((char *)p + off + w);
+				uint32_t via_mmap = mmio_read32((char *)p + off + w);
 				uint32_t via_read = 0;
 
 				if (bar_read(d, bar, areas[i].start + off + w, &via_read, 4) != 4 ||
@@ -480,7 +492,8 @@ static void check_mmap(struct dev *d, unsigned int bar, uint64_t size)
 				munmap(p, len + d->page);
 		}
 	}
-	result(d, !bad && good == n, "mmap-areas", "BAR%u: %u of %u areas mapped, %u refusals wrong",
+	result(d, !bad && good == n, "mmap-areas",
+	       "BAR%u: %u of %u areas mapped, %u refusals wrong",
 	       bar, good, n, bad);
 	result(d, !mismatch, "mmap-matches-read", "BAR%u: %u words differ", bar, mismatch);
 }
@@ -505,7 +518,7 @@ static void check_table(struct dev *d)
 	uint64_t marker8 = 0x4d5347584d534758ull;	/* "XGSMXGSM" */
 	uint32_t marker4 = 0x4d534758, w = 0;
 	uint8_t marker16[16];
-	bool ones = true;
+	bool ones = true, ok;
 
 	memset(buf, 0, len);
 	result(d, bar_read(d, bar, d->msix.table.start, buf, len) == (ssize_t)len,
@@ -519,13 +532,13 @@ static void check_table(struct dev *d)
 	printf("MSIXG MARKER %s %#llx\n", d->bdf, (unsigned long long)marker8);
 	memset(marker16, 0x5a, sizeof(marker16));
 	printf("MSIXG MARKER %s %#x\n", d->bdf, 0x5a5a5a5a);
-	result(d, bar_write(d, bar, d->msix.table.start + 8, &marker4, 4) == 4 &&
-		  bar_write(d, bar, d->msix.table.start + 16, &marker8, 8) == 8 &&
-		  bar_write(d, bar, d->msix.table.start + 32, marker16, 16) == 16 &&
-		  bar_write(d, bar, d->msix.table.start + 12, &marker4, 4) == 4,
-	       "table-write-accepted", "table writes did not report success");
-	result(d, bar_read(d, bar, d->msix.table.start + 8, &w, 4) == 4 &&
-		  w == 0xffffffff, "table-write-dropped", "entry 0 data reads %08x", w);
+	ok = bar_write(d, bar, d->msix.table.start + 8, &marker4, 4) == 4 &&
+	     bar_write(d, bar, d->msix.table.start + 16, &marker8, 8) == 8 &&
+	     bar_write(d, bar, d->msix.table.start + 32, marker16, 16) == 16 &&
+	     bar_write(d, bar, d->msix.table.start + 12, &marker4, 4) == 4;
+	result(d, ok, "table-write-accepted", "table writes did not report success");
+	ok = bar_read(d, bar, d->msix.table.start + 8, &w, 4) == 4 && w == 0xffffffff;
+	result(d, ok, "table-write-dropped", "entry 0 data reads %08x", w);
 	free(buf);
 }
 
@@ -580,14 +593,16 @@ static void check_adjacent(struct dev *d)
 				r = bar_write(d, bar, off, buf, sizes[j]);
 				if (r != sizes[j]) {
 					result(d, false, "adjacent-write", "%#llx/%u: %zd %s",
-					       (unsigned long long)off, sizes[j], r, strerror(errno));
+					       (unsigned long long)off, sizes[j], r,
+					       strerror(errno));
 					continue;
 				}
 				print_io(d, 'w', bar, off, buf, sizes[j]);
 				r = bar_read(d, bar, off, buf, sizes[j]);
 				if (r != sizes[j]) {
 					result(d, false, "adjacent-read", "%#llx/%u: %zd %s",
-					       (unsigned long long)off, sizes[j], r, strerror(errno));
+					       (unsigned long long)off, sizes[j], r,
+					       strerror(errno));
 					continue;
 				}
 				print_io(d, 'r', bar, off, buf, sizes[j]);
@@ -751,8 +766,9 @@ static void lifecycle(struct dev *d, bool can_reset)
 		cfg_write16(d, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY);
 	result(d, pba_read(d, &v) == 4, "reopen-then-pba-read", "%s", strerror(errno));
 	memset(buf, 0, sizeof(buf));
-	result(d, bar_read(d, tbar, d->msix.table.start, buf, 4) == 4 &&
-		  !memcmp(buf, "\xff\xff\xff\xff", 4), "reopen-then-table-read", "");
+	r1 = bar_read(d, tbar, d->msix.table.start, buf, 4);
+	result(d, r1 == 4 && !memcmp(buf, "\xff\xff\xff\xff", 4),
+	       "reopen-then-table-read", "%zd", r1);
 }
 
 /* @flags: 1 = exercise adjacent registers, 2 = the device can reset. */
@@ -808,7 +824,7 @@ static void hold(struct dev *d, int secs)
 			failed++;
 		usleep(1000);
 	}
-	result(d, ok && !failed, "hold-accesses-while-unbind-waits",
+	result(d, ok && !failed, "accesses-while-unbind-waits",
 	       "%lu ok, %lu failed", ok, failed);
 }
 
@@ -817,19 +833,20 @@ static void control(struct dev *d)
 {
 	uint64_t page = d->msix.table.start - d->msix.table.start % d->page;
 	uint32_t marker = 0x434f4e54;	/* "TNOC" */
-	volatile uint32_t *entry;
+	uint32_t *entry;
 	void *p;
 
 	p = mmap(NULL, d->page, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd,
 		 region_off(d->msix.table_bar) + page);
-	result(d, p != MAP_FAILED, "control-stock-maps-table", "%s", strerror(errno));
+	result(d, p != MAP_FAILED, "stock-vfio-pci-maps-table", "%s", strerror(errno));
 	if (p == MAP_FAILED)
 		return;
-	entry = (volatile uint32_t *)((char *)p + d->msix.table.start - page);
-	entry[2] = marker;
+	entry = (uint32_t *)((char *)p + d->msix.table.start - page);
+	mmio_write32(&entry[2], marker);
 	printf("MSIXG CONTROL %s %#x\n", d->bdf, marker);
 	printf("MSIXG INFO %s raw table entry 0 via stock mmap: %08x %08x %08x %08x\n",
-	       d->bdf, entry[0], entry[1], entry[2], entry[3]);
+	       d->bdf, mmio_read32(&entry[0]), mmio_read32(&entry[1]),
+	       mmio_read32(&entry[2]), mmio_read32(&entry[3]));
 	munmap(p, d->page);
 }
 
