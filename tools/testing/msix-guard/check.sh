@@ -9,7 +9,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SUITES=${*:-"lint kunit e2e-6.12"}
+SUITES=${*:-"lint kunit e2e-6.12 e2e-6.1"}
 logs=$MSIXG_CACHE/logs
 mkdir -p "$logs"
 total_pass=0
@@ -54,7 +54,7 @@ run_suite() {
 here=$(cd "$(dirname "$0")" && pwd)
 for s in $SUITES; do
 	case $s in
-	lint) run_suite lint "$here/lint.sh" 6.12 ;;
+	lint) run_suite lint "$here/lint.sh" 6.12 6.1 ;;
 	kunit) run_suite kunit "$here/kunit.sh" ;;
 	e2e-6.12) run_suite e2e-6.12 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.12 ;;
 	e2e-6.1) run_suite e2e-6.1 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.1 ;;

@@ -6,8 +6,10 @@
 #ifndef MSIX_GUARD_COMPAT_H
 #define MSIX_GUARD_COMPAT_H
 
+#include <linux/pci.h>
 #include <linux/version.h>
 #include <linux/vfio.h>
+#include <linux/vfio_pci_core.h>
 
 /* <linux/unaligned.h> replaced <asm/unaligned.h> in 6.12. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
@@ -30,6 +32,40 @@
 	.attach_ioas	= vfio_iommufd_physical_attach_ioas,
 #else
 #define MSIXG_IOMMUFD_OPS
+#endif
+
+/*
+ * Claim a BAR for vfio and map it for vfio-pci core, as the core does before
+ * its first access; vfio_pci_core_disable() releases it.  Exported as
+ * vfio_pci_core_setup_barmap() since 6.8; before, the same steps inline.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+static inline int msixg_setup_barmap(struct vfio_pci_core_device *vdev,
+				     int bar)
+{
+	return vfio_pci_core_setup_barmap(vdev, bar);
+}
+#else
+static inline int msixg_setup_barmap(struct vfio_pci_core_device *vdev,
+				     int bar)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	void __iomem *io;
+	int ret;
+
+	if (vdev->barmap[bar])
+		return 0;
+	ret = pci_request_selected_regions(pdev, 1 << bar, "vfio");
+	if (ret)
+		return ret;
+	io = pci_iomap(pdev, bar, 0);
+	if (!io) {
+		pci_release_selected_regions(pdev, 1 << bar);
+		return -ENOMEM;
+	}
+	vdev->barmap[bar] = io;
+	return 0;
+}
 #endif
 
 #endif /* MSIX_GUARD_COMPAT_H */

@@ -80,7 +80,7 @@ static void __iomem *msixg_map_page(void *priv, unsigned int bar,
 	u64 len = pci_resource_len(pdev, bar);
 
 	/* Claims the BAR for vfio, as vfio-pci core does before any access. */
-	if (vfio_pci_core_setup_barmap(&mdev->core_device, bar))
+	if (msixg_setup_barmap(&mdev->core_device, bar))
 		return NULL;
 	/* Never map past the end of a BAR smaller than a page. */
 	size = min(size, len - page_off);

@@ -2,7 +2,8 @@
 /// msix-guard: device memory is touched only through the mapping cache.
 /// MMIO accessors may appear only in msixg_forward(), which uses a page
 /// from msixg_cache_get() under the cache lock; ioremap()/iounmap() only in
-/// the cache backend (msixg_map_page()/msixg_unmap_page()).
+/// the cache backend (msixg_map_page()/msixg_unmap_page()), and pci_iomap()
+/// only where compat.h claims a BAR for vfio-pci core the way the core does.
 //
 // Confidence: High
 // Options: --no-includes
@@ -54,7 +55,7 @@ iowrite64@p(V, A)
 }
 
 @map depends on report@
-identifier fn != {msixg_map_page, msixg_unmap_page};
+identifier fn != {msixg_map_page, msixg_unmap_page, msixg_setup_barmap};
 expression A, S;
 position p;
 @@
