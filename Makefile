@@ -3,7 +3,9 @@
 # msix-guard: out-of-tree build and the project's entry points.
 #
 #   make [KDIR=...]          build msix-guard-vfio-pci.ko against KDIR
-#   make modules_install     install it into KDIR's kernel (then depmod)
+#   make modules_install     install it into KDIR's kernel
+#   make install             modules_install, then depmod
+#   make deb                 build msix-guard-dkms_<version>_all.deb
 #   make demo                boot a VM and show the driver at work
 #   make check               every test suite; ends with "N passed, N failed"
 #   make kunit | e2e         one suite
@@ -33,6 +35,12 @@ clean:
 		$(MDIR)/.*.cmd $(MDIR)/modules.order Module.symvers modules.order \
 		.*.cmd .module-common.o
 
+install: modules_install
+	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+deb:
+	$(TESTS)/package.sh deb
+
 demo:
 	$(TESTS)/demo.sh
 
@@ -45,4 +53,5 @@ kunit:
 e2e:
 	$(TESTS)/check.sh e2e-6.12
 
-.PHONY: all modules modules_install check-kdir clean demo check kunit e2e
+.PHONY: all modules modules_install install deb check-kdir clean demo check \
+	kunit e2e

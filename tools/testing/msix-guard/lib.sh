@@ -152,3 +152,37 @@ msixg_boot() {
 	fi
 	return $rc
 }
+
+# Checks counted by the scripts that are not test programs themselves.
+MSIXG_PASS=0
+MSIXG_FAIL=0
+# msixg_ok NAME CMD...: run CMD; its exit status is the result.
+msixg_ok() {
+	local name=$1
+	shift
+	if "$@"; then
+		echo "ok   $name"
+		MSIXG_PASS=$((MSIXG_PASS + 1))
+	else
+		echo "FAIL $name"
+		MSIXG_FAIL=$((MSIXG_FAIL + 1))
+	fi
+}
+
+# msixg_add_counts LOG: add the "N passed, N failed" of another run's log.
+msixg_add_counts() {
+	local line p f
+	line=$(grep -E '^[^ ]+: [0-9]+ passed, [0-9]+ failed$' "$1" | tail -n1)
+	if [ -z "$line" ]; then
+		MSIXG_FAIL=$((MSIXG_FAIL + 1))
+		return
+	fi
+	read -r p f < <(sed 's/^[^ ]*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/' <<<"$line")
+	MSIXG_PASS=$((MSIXG_PASS + p))
+	MSIXG_FAIL=$((MSIXG_FAIL + f))
+}
+
+msixg_summary() {
+	echo "$1: $MSIXG_PASS passed, $MSIXG_FAIL failed"
+	[ "$MSIXG_FAIL" -eq 0 ]
+}

@@ -208,4 +208,7 @@ static void __exit msixg_exit(void)
 module_exit(msixg_exit);
 
 MODULE_LICENSE("GPL");
+#ifdef MSIXG_VERSION
+MODULE_VERSION(MSIXG_VERSION);
+#endif
 MODULE_DESCRIPTION("VFIO PCI variant driver that withholds MSI-X pages from userspace mmaps");

@@ -7,7 +7,8 @@
 # check the results against QEMU's trace of what reached the device model.
 #
 # Usage: run.sh [KERNEL_LINE]   (6.12 by default, or 6.1)
-# Output ends with "e2e: N passed, N failed".
+# MSIXG_KO=path: test that module (e.g. DKMS-built) instead of building one.
+# Output ends with "e2e-LINE: N passed, N failed".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../../msix-guard/lib.sh"
@@ -18,9 +19,12 @@ rm -rf "$work" && mkdir -p "$work/root/lib/modules"
 
 msixg_prepare_kernel "$line"
 msixg_log "kernel $KREL"
-ko=$(msixg_build_module)
+ko=${MSIXG_KO:-$(msixg_build_module)}
 msixg_stage_vfio_modules "$work/root/lib/modules"
-cp "$ko" "$work/root/lib/modules/"
+case $ko in
+*.xz) xz -dc "$ko" > "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
+*) cp "$ko" "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
+esac
 msixg_build_guest_prog "$here/msix_guard_test.c" "$work/root/msix_guard_test"
 install -m755 "$here/init" "$work/root/init"
 cp "$here/msixg.sh" "$work/root/lib/msixg.sh"
@@ -41,5 +45,5 @@ msixg_boot "$work/vm" 600 "MSIXG_DEVICES=\"$devices\"" -- \
 	-device nvme,serial=msixg,drive=nvm,addr=06.0 || rc=$?
 
 python3 "$here/check_trace.py" --console "$work/vm.console" \
-	--trace "$work/vm.trace" --qemu-rc "$rc" --label "e2e-$line" \
+	--trace "$work/vm.trace" --qemu-rc "$rc" --label "${MSIXG_LABEL:-e2e-$line}" \
 	--expect-devices 4
