@@ -7,6 +7,7 @@
 #   make install             modules_install, then depmod
 #   make deb                 build msix-guard-dkms_<version>_all.deb
 #   make demo                boot a VM and show the driver at work
+#   make bench               trapped-access and lock figures, side by side
 #   make check               every test suite; ends with "N passed, N failed"
 #   make kunit | e2e         one suite
 #   make clean
@@ -44,6 +45,9 @@ deb:
 demo:
 	$(TESTS)/demo.sh
 
+bench:
+	$(TESTS)/bench.sh
+
 check:
 	$(TESTS)/check.sh
 
@@ -53,5 +57,5 @@ kunit:
 e2e:
 	$(TESTS)/check.sh e2e-6.12
 
-.PHONY: all modules modules_install install deb check-kdir clean demo check \
+.PHONY: all modules modules_install install deb check-kdir clean demo bench check \
 	kunit e2e

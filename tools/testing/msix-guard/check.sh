@@ -9,7 +9,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SUITES=${*:-"lint kunit e2e-6.12 e2e-6.1 dkms-6.12 dkms-6.1 deb"}
+SUITES=${*:-"lint kunit e2e-6.12 e2e-6.1 stress-6.12 dkms-6.12 dkms-6.1 deb"}
 logs=$MSIXG_CACHE/logs
 mkdir -p "$logs"
 total_pass=0
@@ -58,6 +58,8 @@ for s in $SUITES; do
 	kunit) run_suite kunit "$here/kunit.sh" ;;
 	e2e-6.12) run_suite e2e-6.12 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.12 ;;
 	e2e-6.1) run_suite e2e-6.1 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.1 ;;
+	stress-6.12) run_suite stress-6.12 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.12 stress ;;
+	stress-6.1) run_suite stress-6.1 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.1 stress ;;
 	dkms-6.12) run_suite dkms-6.12 "$here/dkms.sh" 6.12 ;;
 	dkms-6.1) run_suite dkms-6.1 "$here/dkms.sh" 6.1 ;;
 	deb) run_suite deb "$here/deb.sh" ;;

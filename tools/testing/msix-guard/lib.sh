@@ -88,7 +88,8 @@ msixg_build_module() {
 	mkdir -p "$out"
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod*' --exclude='*.order' --exclude='*.symvers' \
-		"$MSIXG_REPO/Kbuild" "$MSIXG_REPO/Makefile" "$MSIXG_REPO/drivers" \
+		"$MSIXG_REPO/Kbuild" "$MSIXG_REPO/Makefile" "$MSIXG_REPO/dkms.conf" \
+		"$MSIXG_REPO/drivers" \
 		"$out/" >&2
 	make -s -C "$out" KDIR="$KDIR" modules >&2 ||
 		msixg_die "module build against $KREL failed"
@@ -116,7 +117,7 @@ msixg_stage_vfio_modules() {
 # Build a static guest program from a C file into $2.
 msixg_build_guest_prog() {
 	msixg_need_pkgs gcc libc6-dev linux-libc-dev
-	gcc -static -O2 -Wall -Wextra -Werror -o "$2" "$1" ||
+	gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$2" "$1" ||
 		msixg_die "building $1 failed"
 }
 
@@ -141,6 +142,7 @@ msixg_boot() {
 		-nographic -no-reboot -nic none -serial "file:$prefix.console" \
 		-monitor none -display none -vga none \
 		-device intel-iommu,intremap=on \
+		-chardev null,id=msixgmark -device isa-debugcon,iobase=0xe9,chardev=msixgmark \
 		-kernel "$KIMAGE" -initrd "$prefix.cpio.gz" \
 		-append "console=ttyS0 panic=-1 oops=panic intel_iommu=on loglevel=4 $append" \
 		-trace 'memory_region_ops_read' -trace 'memory_region_ops_write' \

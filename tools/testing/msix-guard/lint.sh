@@ -38,7 +38,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cd "$MSIXG_REPO"
 
-for f in $drv/*.[ch] tools/testing/selftests/vfio/msix-guard/*.c; do
+for f in $drv/*.[ch] tools/testing/selftests/vfio/msix-guard/*.c \
+	 tools/testing/msix-guard/bench/*.c; do
 	ignore=
 	[ "$(basename "$f")" = compat.h ] && ignore=--ignore=LINUX_VERSION_CODE,CONSTANT_COMPARISON
 	perl "$src/scripts/checkpatch.pl" --strict --no-tree --terse --quiet \

@@ -10,9 +10,21 @@
  */
 #include <linux/atomic.h>
 #include <linux/errno.h>
+#include <linux/bug.h>
 #include <linux/lockdep.h>
 
 #include "cache.h"
+
+/* Mappings held now; the caller keeps them from changing. */
+static unsigned int msixg_cache_nr_mapped_locked(struct msixg_cache *c)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->nr_slots; i++)
+		if (READ_ONCE(c->slots[i].va))
+			n++;
+	return n;
+}
 
 /**
  * msixg_cache_init() - set up an empty, unusable cache
@@ -20,16 +32,29 @@
  * @ops: the mapping backend
  * @priv: passed to @ops
  * @page_size: bytes per mapping
+ *
+ * Return: 0 or -ENOMEM.
  */
-void msixg_cache_init(struct msixg_cache *c, const struct msixg_cache_ops *ops,
-		      void *priv, u64 page_size)
+int msixg_cache_init(struct msixg_cache *c, const struct msixg_cache_ops *ops,
+		     void *priv, u64 page_size)
 {
-	init_rwsem(&c->lock);
 	c->usable = false;
 	c->nr_slots = 0;
 	c->page_size = page_size;
 	c->ops = ops;
 	c->priv = priv;
+	return percpu_init_rwsem(&c->lock);
+}
+
+/**
+ * msixg_cache_destroy() - free what msixg_cache_init() allocated
+ * @c: the cache, with nothing mapped; also fine after a failed or no init
+ *	on zeroed memory
+ */
+void msixg_cache_destroy(struct msixg_cache *c)
+{
+	WARN_ON_ONCE(msixg_cache_nr_mapped_locked(c));
+	percpu_free_rwsem(&c->lock);
 }
 
 /**
@@ -56,12 +81,12 @@ int msixg_cache_add_slot(struct msixg_cache *c, unsigned int bar,
 
 void msixg_cache_read_lock(struct msixg_cache *c)
 {
-	down_read(&c->lock);
+	percpu_down_read(&c->lock);
 }
 
 void msixg_cache_read_unlock(struct msixg_cache *c)
 {
-	up_read(&c->lock);
+	percpu_up_read(&c->lock);
 }
 
 /**
@@ -119,14 +144,14 @@ void msixg_cache_invalidate(struct msixg_cache *c, bool usable)
 	void __iomem *old[MSIXG_CACHE_MAX_SLOTS];
 	unsigned int i, n = 0;
 
-	down_write(&c->lock);
+	percpu_down_write(&c->lock);
 	for (i = 0; i < c->nr_slots; i++) {
 		if (c->slots[i].va)
 			old[n++] = c->slots[i].va;
 		c->slots[i].va = NULL;
 	}
 	c->usable = usable;
-	up_write(&c->lock);
+	percpu_up_write(&c->lock);
 
 	for (i = 0; i < n; i++)
 		c->ops->unmap(c->priv, old[i]);
@@ -140,12 +165,10 @@ void msixg_cache_invalidate(struct msixg_cache *c, bool usable)
  */
 unsigned int msixg_cache_nr_mapped(struct msixg_cache *c)
 {
-	unsigned int i, n = 0;
+	unsigned int n;
 
-	down_read(&c->lock);
-	for (i = 0; i < c->nr_slots; i++)
-		if (c->slots[i].va)
-			n++;
-	up_read(&c->lock);
+	percpu_down_read(&c->lock);
+	n = msixg_cache_nr_mapped_locked(c);
+	percpu_up_read(&c->lock);
 	return n;
 }

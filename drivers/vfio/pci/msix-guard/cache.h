@@ -10,7 +10,7 @@
 #define MSIX_GUARD_CACHE_H
 
 #include <linux/compiler_types.h>
-#include <linux/rwsem.h>
+#include <linux/percpu-rwsem.h>
 #include <linux/types.h>
 
 #include "layout.h"
@@ -55,9 +55,11 @@ struct msixg_cache {
 	/*
 	 * Guards @usable and every @slots[].va: held shared across each
 	 * forwarded access (mapping lookup and the MMIO itself), exclusively
-	 * to invalidate.  Nests inside vfio-pci core's memory_lock.
+	 * to invalidate.  Nests inside vfio-pci core's memory_lock.  Per-CPU:
+	 * accesses on different CPUs share no cache line; invalidations (decode
+	 * toggles, resets, close) are rare and may wait for an RCU grace period.
 	 */
-	struct rw_semaphore lock;
+	struct percpu_rw_semaphore lock;
 	bool usable;
 	unsigned int nr_slots;
 	u64 page_size;
@@ -66,8 +68,9 @@ struct msixg_cache {
 	void *priv;
 };
 
-void msixg_cache_init(struct msixg_cache *c, const struct msixg_cache_ops *ops,
-		      void *priv, u64 page_size);
+int msixg_cache_init(struct msixg_cache *c, const struct msixg_cache_ops *ops,
+		     void *priv, u64 page_size);
+void msixg_cache_destroy(struct msixg_cache *c);
 int msixg_cache_add_slot(struct msixg_cache *c, unsigned int bar,
 			 u64 page_off);
 void msixg_cache_read_lock(struct msixg_cache *c);

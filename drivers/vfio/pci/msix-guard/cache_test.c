@@ -8,7 +8,9 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/list.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 
 #include "cache.h"
 
@@ -17,12 +19,20 @@
 #define FAKE_POISON	0x6b
 
 /*
- * The fake backend: each map hands out a fresh buffer filled with FAKE_LIVE;
- * unmap fills it with FAKE_POISON.  Buffers stay allocated until the test
- * ends, so a stale access reads poison instead of crashing.
+ * The fake backend: each map hands out a fresh page filled with FAKE_LIVE;
+ * unmap fills it with FAKE_POISON.  Pages stay allocated until the test
+ * ends (after the cache is torn down), so a stale access reads poison
+ * instead of crashing.
  */
+struct fake_page {
+	struct list_head node;
+	u8 data[FAKE_PAGE];
+};
+
 struct fake_backend {
 	struct kunit *test;
+	spinlock_t lock;		/* protects @pages */
+	struct list_head pages;
 	atomic_t maps;
 	atomic_t unmaps;
 	bool fail;
@@ -32,18 +42,21 @@ static void __iomem *fake_map(void *priv, unsigned int bar, u64 page_off,
 			      u64 size)
 {
 	struct fake_backend *fb = priv;
-	u8 *buf;
+	struct fake_page *pg;
 
 	if (READ_ONCE(fb->fail))
 		return NULL;
-	buf = kunit_kmalloc(fb->test, FAKE_PAGE, GFP_KERNEL);
-	if (!buf)
+	pg = kmalloc(sizeof(*pg), GFP_KERNEL);
+	if (!pg)
 		return NULL;
-	memset(buf, FAKE_LIVE, FAKE_PAGE);
-	buf[0] = bar;
-	buf[1] = page_off >> 12;
+	memset(pg->data, FAKE_LIVE, FAKE_PAGE);
+	pg->data[0] = bar;
+	pg->data[1] = page_off >> 12;
+	spin_lock(&fb->lock);
+	list_add(&pg->node, &fb->pages);
+	spin_unlock(&fb->lock);
 	atomic_inc(&fb->maps);
-	return (void __force __iomem *)buf;
+	return (void __force __iomem *)pg->data;
 }
 
 static void fake_unmap(void *priv, void __iomem *va)
@@ -54,10 +67,25 @@ static void fake_unmap(void *priv, void __iomem *va)
 	atomic_inc(&fb->unmaps);
 }
 
+static void free_fake_pages(void *priv)
+{
+	struct fake_backend *fb = priv;
+	struct fake_page *pg, *tmp;
+
+	list_for_each_entry_safe(pg, tmp, &fb->pages, node)
+		kfree(pg);
+}
+
 static const struct msixg_cache_ops fake_ops = {
 	.map = fake_map,
 	.unmap = fake_unmap,
 };
+
+static void destroy_cache(void *c)
+{
+	msixg_cache_invalidate(c, false);
+	msixg_cache_destroy(c);
+}
 
 static struct msixg_cache *new_cache(struct kunit *test,
 				     struct fake_backend **fbp,
@@ -70,7 +98,12 @@ static struct msixg_cache *new_cache(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	KUNIT_ASSERT_NOT_NULL(test, fb);
 	fb->test = test;
-	msixg_cache_init(c, &fake_ops, fb, FAKE_PAGE);
+	spin_lock_init(&fb->lock);
+	INIT_LIST_HEAD(&fb->pages);
+	/* Actions run in reverse: the cache goes first, then its pages. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_fake_pages, fb), 0);
+	KUNIT_ASSERT_EQ(test, msixg_cache_init(c, &fake_ops, fb, FAKE_PAGE), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, destroy_cache, c), 0);
 	for (i = 0; i < nr_slots; i++)
 		KUNIT_ASSERT_EQ(test, msixg_cache_add_slot(c, i & 1, i << 12), i);
 	*fbp = fb;

@@ -28,6 +28,11 @@ static int msixg_open_device(struct vfio_device *core_vdev)
 	ret = vfio_pci_core_enable(&mdev->core_device);
 	if (ret)
 		return ret;
+	ret = msixg_claim_bars(mdev);
+	if (ret) {
+		vfio_pci_core_disable(&mdev->core_device);
+		return ret;
+	}
 	vfio_pci_core_finish_enable(&mdev->core_device);
 
 	WRITE_ONCE(mdev->armed, true);
@@ -47,17 +52,32 @@ static void msixg_close_device(struct vfio_device *core_vdev)
 static int msixg_init_dev(struct vfio_device *core_vdev)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
+	int ret;
 
 	mutex_init(&mdev->cmd_lock);
-	return vfio_pci_core_init_dev(core_vdev);
+	ret = msixg_cache_init(&mdev->cache, &msixg_ioremap_ops, mdev,
+			       PAGE_SIZE);
+	if (ret)
+		goto err_mutex;
+	ret = vfio_pci_core_init_dev(core_vdev);
+	if (ret)
+		goto err_cache;
+	return 0;
+
+err_cache:
+	msixg_cache_destroy(&mdev->cache);
+err_mutex:
+	mutex_destroy(&mdev->cmd_lock);
+	return ret;
 }
 
 static void msixg_release_dev(struct vfio_device *core_vdev)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
 
-	mutex_destroy(&mdev->cmd_lock);
 	vfio_pci_core_release_dev(core_vdev);
+	msixg_cache_destroy(&mdev->cache);
+	mutex_destroy(&mdev->cmd_lock);
 }
 
 static const struct vfio_device_ops msixg_vfio_pci_ops = {

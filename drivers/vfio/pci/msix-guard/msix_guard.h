@@ -44,7 +44,9 @@ msixg_from_vdev(struct vfio_device *core_vdev)
 }
 
 /* trap.c */
+extern const struct msixg_cache_ops msixg_ioremap_ops;
 int msixg_init_layout(struct msixg_device *mdev);
+int msixg_claim_bars(struct msixg_device *mdev);
 void msixg_sync_decode(struct msixg_device *mdev);
 ssize_t msixg_read(struct vfio_device *core_vdev, char __user *buf,
 		   size_t count, loff_t *ppos);

@@ -57,6 +57,31 @@ static bool msixg_memory_enabled(struct vfio_pci_core_device *vdev)
 }
 
 /**
+ * msixg_claim_bars() - claim the MSI-X BARs for vfio at open
+ * @mdev: the device, being opened
+ *
+ * As vfio-pci core does before its first access to a BAR, but once, here:
+ * the core's own claim is not safe against concurrent first accesses, which
+ * the trapped path would otherwise make.
+ *
+ * Return: 0 or the error of the claim.
+ */
+int msixg_claim_bars(struct msixg_device *mdev)
+{
+	unsigned int bar;
+	int ret;
+
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		if (!msixg_layout_active(&mdev->layout[bar]))
+			continue;
+		ret = msixg_setup_barmap(&mdev->core_device, bar);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
  * msixg_sync_decode() - drop every cached mapping, then follow decode
  * @mdev: the device, open
  *
@@ -79,9 +104,6 @@ static void __iomem *msixg_map_page(void *priv, unsigned int bar,
 	struct pci_dev *pdev = mdev->core_device.pdev;
 	u64 len = pci_resource_len(pdev, bar);
 
-	/* Claims the BAR for vfio, as vfio-pci core does before any access. */
-	if (msixg_setup_barmap(&mdev->core_device, bar))
-		return NULL;
 	/* Never map past the end of a BAR smaller than a page. */
 	size = min(size, len - page_off);
 	return ioremap(pci_resource_start(pdev, bar) + page_off, size);
@@ -92,7 +114,7 @@ static void msixg_unmap_page(void *priv, void __iomem *va)
 	iounmap(va);
 }
 
-static const struct msixg_cache_ops msixg_ioremap_ops = {
+const struct msixg_cache_ops msixg_ioremap_ops = {
 	.map = msixg_map_page,
 	.unmap = msixg_unmap_page,
 };
@@ -132,7 +154,6 @@ int msixg_init_layout(struct msixg_device *mdev)
 	u16 flags, nvec;
 	int ret, slot;
 
-	msixg_cache_init(&mdev->cache, &msixg_ioremap_ops, mdev, PAGE_SIZE);
 	if (!pdev->msix_cap)
 		return 0;
 

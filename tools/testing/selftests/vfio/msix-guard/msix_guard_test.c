@@ -17,6 +17,13 @@
  *                                        table writes
  *   msix_guard_test hold BDF SECS        keep the fd open and accessing while
  *                                        the device is unbound
+ *   msix_guard_test stress BDF SECS FLAGS  random trapped accesses from
+ *                                        three threads while decode toggles,
+ *                                        the device resets (FLAGS bit 1) and
+ *                                        the fd is closed and re-opened
+ *   msix_guard_test bench STOCK GUARD N  time trapped accesses on a device
+ *                                        on vfio-pci against one on
+ *                                        msix-guard, N interleaved rounds
  *   msix_guard_test info BDF             print region info (for the demo)
  *   msix_guard_test demo BDF             show a few trapped accesses
  *
@@ -29,6 +36,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -36,9 +44,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/io.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/pci_regs.h>
@@ -678,20 +686,34 @@ static ssize_t pba_read(struct dev *d, uint32_t *v)
 }
 
 /*
- * Decode off and on.  vfio-pci virtualizes the memory-enable bit (the device
- * itself keeps decoding), so the host cannot see the toggle in QEMU; instead
- * the guest brackets each decode-off window with a console line that it
- * waits to be transmitted (the serial port's writes are in QEMU's trace, in
- * order with every MMIO), and the host checks that nothing reached the
- * device's BARs between the two lines.
+ * Decode off and on.  The host must know when decode was off to check that
+ * nothing reached the device then.  vfio-pci virtualizes the toggle, so
+ * each decode-off window is bracketed by a byte written to QEMU's
+ * isa-debugcon port: QEMU's trace records it in order with every MMIO.
+ * The byte is (PCI slot << 2) | edge, edge 1 = off begins, 2 = off ends.
  */
+#define DEBUGCON_PORT	0xe9
+
 static void window(struct dev *d, const char *edge)
 {
+	static bool have_port;
+	unsigned char mark;
+
+	if (!have_port) {
+		if (ioperm(DEBUGCON_PORT, 1, 1))
+			die("ioperm");
+		have_port = true;
+	}
+	mark = (strtoul(d->bdf + 8, NULL, 16) << 2) | (strcmp(edge, "off-begin") ? 2 : 1);
+	outb(mark, DEBUGCON_PORT);
 	printf("MSIXG WINDOW %s %s\n", d->bdf, edge);
-	fflush(stdout);
-	tcdrain(STDOUT_FILENO);
 }
 
+/*
+ * The marks bracket only time when decode is surely off: "off-begin" once
+ * the write turning it off has returned, "off-end" before the write turning
+ * it on.  Accesses racing the toggles themselves fall outside.
+ */
 static int decode(struct dev *d, uint16_t cmd, bool on)
 {
 	int ret;
@@ -700,8 +722,8 @@ static int decode(struct dev *d, uint16_t cmd, bool on)
 		window(d, "off-end");
 		return cfg_write16(d, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY);
 	}
-	window(d, "off-begin");
 	ret = cfg_write16(d, PCI_COMMAND, cmd & ~PCI_COMMAND_MEMORY);
+	window(d, "off-begin");
 	return ret;
 }
 
@@ -783,15 +805,11 @@ static void lifecycle(struct dev *d, bool can_reset)
 	       "reopen-then-table-read", "%zd", r1);
 }
 
-/* @flags: 1 = exercise adjacent registers, 2 = the device can reset. */
-static void check(struct dev *d, const char *snap, unsigned int adjacent)
+/* What the host needs to match the trace: the MSI-X layout and the BARs. */
+static void print_layout(struct dev *d)
 {
-	unsigned int bars[2] = { d->msix.table_bar, d->msix.pba_bar }, i;
+	unsigned int i;
 
-	if (!d->msix.present) {
-		result(d, false, "msix-present", "device has no MSI-X capability");
-		return;
-	}
 	printf("MSIXG MSIX %s %u %#llx %#llx %u %#llx %#llx\n", d->bdf,
 	       d->msix.table_bar, (unsigned long long)d->msix.table.start,
 	       (unsigned long long)d->msix.table.end, d->msix.pba_bar,
@@ -801,6 +819,18 @@ static void check(struct dev *d, const char *snap, unsigned int adjacent)
 		printf("MSIXG BAR %s %u %#llx %#llx\n", d->bdf, i,
 		       (unsigned long long)d->bar_phys[i],
 		       (unsigned long long)d->bar_size[i]);
+}
+
+/* @flags: 1 = exercise adjacent registers, 2 = the device can reset. */
+static void check(struct dev *d, const char *snap, unsigned int adjacent)
+{
+	unsigned int bars[2] = { d->msix.table_bar, d->msix.pba_bar }, i;
+
+	if (!d->msix.present) {
+		result(d, false, "msix-present", "device has no MSI-X capability");
+		return;
+	}
+	print_layout(d);
 
 	for (i = 0; i < 2; i++) {
 		struct vfio_region_info *info;
@@ -898,6 +928,241 @@ static void demo(struct dev *d)
 	       d->msix.pba_bar, (unsigned long long)d->msix.pba.start, v);
 }
 
+/*
+ * Stress: accessor threads issue random trapped accesses while a toggler
+ * turns decode off and on, resets the device and closes and re-opens the
+ * fd.  Every result must be one of the documented ones; the host checks
+ * the kernel log and that nothing reached the BARs while decode was off.
+ */
+struct stress {
+	struct dev *d;
+	pthread_rwlock_t fd_lock;	/* held shared per access, exclusive to re-open */
+	int stop;			/* set once, read with __atomic */
+	bool can_reset;
+	unsigned long ok, partial, eio, einval, efault, bad, toggles, resets, reopens;
+	pthread_mutex_t count_lock;	/* protects the counters */
+};
+
+static uint64_t rnd(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+static void count(struct stress *st, unsigned long *what)
+{
+	pthread_mutex_lock(&st->count_lock);
+	(*what)++;
+	pthread_mutex_unlock(&st->count_lock);
+}
+
+static void *stress_accessor(void *arg)
+{
+	struct stress *st = arg;
+	struct dev *d = st->d;
+	uint64_t seed = (uintptr_t)&seed ^ (uint64_t)time(NULL) ^ 0x5eed;
+	unsigned int bar = d->msix.table_bar;
+	uint64_t size = d->bar_size[bar] ? d->bar_size[bar] : 0x4000;
+	uint64_t lo = d->msix.table.start - d->msix.table.start % d->page;
+	uint64_t hi = d->msix.table.end + (d->page - d->msix.table.end % d->page) % d->page;
+	uint8_t b[4096 + 16];
+
+	if (d->msix.pba_bar == bar && d->msix.pba.end > hi)
+		hi = d->msix.pba.end + (d->page - d->msix.pba.end % d->page) % d->page;
+	while (!__atomic_load_n(&st->stop, __ATOMIC_RELAXED)) {
+		uint64_t r = rnd(&seed), off, len = 1 + rnd(&seed) % 4096;
+		bool write = r & 1, beyond = !(r % 61), null = !(r % 67);
+		unsigned long *what;
+		ssize_t ret;
+
+		/* Mostly small: long ones mean hundreds of traced MMIOs. */
+		if (len > 16 && (r >> 40) % 64)
+			len = 1 + len % 16;
+		if (beyond) {
+			off = size - (r >> 8) % 8;
+			len += 8;
+		} else if (write) {
+			/* Writes stay in withheld pages: never random device state. */
+			off = lo + rnd(&seed) % (hi - lo);
+			if (off + len > hi)
+				len = hi - off;
+		} else {
+			/* Reaching into the pages around, which the core serves. */
+			off = (lo > 64 ? lo - 64 : 0) + rnd(&seed) % (hi - lo + 64);
+			if (off + len > size)
+				len = size - off;
+		}
+		if (!len)
+			continue;
+		pthread_rwlock_rdlock(&st->fd_lock);
+		errno = 0;
+		if (write)
+			ret = bar_write(d, bar, off, null ? NULL : b, len);
+		else
+			ret = bar_read(d, bar, off, null ? NULL : b, len);
+		pthread_rwlock_unlock(&st->fd_lock);
+
+		what = NULL;
+		if (beyond)
+			what = ret < 0 && errno == EINVAL ? &st->einval : NULL;
+		else if (ret == (ssize_t)len && !null)
+			what = &st->ok;
+		else if (ret > 0 && ret < (ssize_t)len)
+			what = &st->partial;	/* decode went off midway */
+		else if (ret < 0 && errno == EIO)
+			what = &st->eio;
+		else if (ret < 0 && errno == EFAULT && null)
+			what = &st->efault;
+		if (!what) {
+			printf("MSIXG INFO %s stress: %s %#llx+%llu%s -> %zd %s\n", d->bdf,
+			       write ? "write" : "read", (unsigned long long)off,
+			       (unsigned long long)len, null ? " (NULL)" : "", ret,
+			       strerror(errno));
+			what = &st->bad;
+		}
+		count(st, what);
+	}
+	return NULL;
+}
+
+static void run_stress(struct dev *d, int secs, bool can_reset)
+{
+	struct stress st = { .d = d, .can_reset = can_reset };
+	uint16_t cmd = cfg_read16(d, PCI_COMMAND) | PCI_COMMAND_MEMORY;
+	time_t end = time(NULL) + secs;
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	pthread_t t[3];
+	unsigned int i;
+
+	print_layout(d);
+	pthread_rwlock_init(&st.fd_lock, NULL);
+	pthread_mutex_init(&st.count_lock, NULL);
+	for (i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, stress_accessor, &st);
+
+	for (i = 0; time(NULL) < end; i++) {
+		uint64_t r = rnd(&seed);
+
+		decode(d, cmd, false);
+		usleep(r % 3000);
+		decode(d, cmd, true);
+		st.toggles++;
+		usleep((r >> 12) % 5000);
+		if (st.can_reset && i % 3 == 2 && !ioctl(d->fd, VFIO_DEVICE_RESET))
+			st.resets++;
+		if (i % 4 == 3) {
+			pthread_rwlock_wrlock(&st.fd_lock);
+			close(d->fd);
+			d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
+			if (d->fd < 0)
+				die("stress re-open");
+			cfg_write16(d, PCI_COMMAND, cmd);
+			st.reopens++;
+			pthread_rwlock_unlock(&st.fd_lock);
+		}
+	}
+	__atomic_store_n(&st.stop, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+
+	printf("MSIXG INFO %s stress %ds: %lu ok, %lu partial, %lu EIO, %lu EINVAL, ",
+	       d->bdf, secs, st.ok, st.partial, st.eio, st.einval);
+	printf("%lu EFAULT, %lu unexpected; %lu toggles, %lu resets, %lu re-opens\n",
+	       st.efault, st.bad, st.toggles, st.resets, st.reopens);
+	result(d, !st.bad, "stress-results-documented", "%lu unexpected results", st.bad);
+	result(d, st.ok && st.eio && st.einval && st.efault && st.toggles >= 8 &&
+	       st.reopens && (st.resets || !can_reset), "stress-covered-every-case",
+	       "a case never happened");
+}
+
+/*
+ * Benchmark: the same trapped accesses on two identical devices, one on
+ * stock vfio-pci and one on msix-guard, interleaved round by round so that
+ * drift hits both alike; medians of ns per access, and their ratio.
+ */
+enum bench_op { ADJ_READ, ADJ_WRITE, PBA_READ, MMAP_READ, NR_BENCH_OPS };
+
+static const char *const bench_names[NR_BENCH_OPS] = {
+	"trapped 4-byte read, adjacent register",
+	"trapped 4-byte write, adjacent register",
+	"trapped 4-byte read, PBA",
+	"4-byte read through mmap (floor)",
+};
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static double bench_once(struct dev *d, void *map, enum bench_op op, int n)
+{
+	uint32_t v = 0x600dcafe;
+	double t0 = now_ns();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		switch (op) {
+		case ADJ_READ:
+			bar_read(d, d->msix.table_bar, d->msix.table.end, &v, 4);
+			break;
+		case ADJ_WRITE:
+			bar_write(d, d->msix.table_bar, d->msix.table.end, &v, 4);
+			break;
+		case PBA_READ:
+			bar_read(d, d->msix.pba_bar, d->msix.pba.start, &v, 4);
+			break;
+		default:
+			v += mmio_read32(map);
+			break;
+		}
+	}
+	return (now_ns() - t0) / n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void run_bench(struct dev *dev, int rounds)
+{
+	static double samples[NR_BENCH_OPS][2][64];
+	void *map[2];
+	int r, op, k, i;
+
+	rounds = rounds > 64 ? 64 : rounds;
+	for (k = 0; k < 2; k++) {
+		/* Page 0 holds registers and is mappable under both drivers. */
+		map[k] = mmap(NULL, dev[k].page, PROT_READ, MAP_SHARED, dev[k].fd,
+			      region_off(dev[k].msix.table_bar));
+		if (map[k] == MAP_FAILED)
+			die("bench mmap");
+	}
+	for (r = 0; r < rounds; r++)
+		for (op = 0; op < NR_BENCH_OPS; op++)
+			for (i = 0; i < 2; i++) {
+				k = (r + i) & 1;	/* alternate who goes first */
+				samples[op][k][r] = bench_once(&dev[k], map[k], op, 200);
+			}
+	for (op = 0; op < NR_BENCH_OPS; op++) {
+		double med[2];
+
+		for (k = 0; k < 2; k++) {
+			qsort(samples[op][k], rounds, sizeof(double), cmp_double);
+			med[k] = samples[op][k][rounds / 2];
+		}
+		printf("MSIXG BENCH %d %.0f %.0f %.2f %s\n", op, med[0], med[1],
+		       med[1] / med[0], bench_names[op]);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct dev d = { 0 };
@@ -905,6 +1170,19 @@ int main(int argc, char **argv)
 	FILE *f;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 5 && !strcmp(argv[1], "bench")) {
+		struct dev two[2] = { 0 };
+
+		/* bench STOCK_BDF GUARD_BDF ROUNDS */
+		for (i = 0; i < 2; i++) {
+			open_device(&two[i], argv[2 + i]);
+			read_config(&two[i]);
+			if (!two[i].msix.present)
+				die("bench device without MSI-X");
+		}
+		run_bench(two, atoi(argv[4]));
+		return 0;
+	}
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s snapshot|check|control|info BDF [FILE [ADJ]]\n",
 			argv[0]);
@@ -928,6 +1206,10 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "hold") && argc == 4) {
 		if (d.msix.present)
 			hold(&d, atoi(argv[3]));
+	} else if (!strcmp(argv[1], "stress") && argc == 5) {
+		if (d.msix.present)
+			run_stress(&d, atoi(argv[3]), atoi(argv[4]) & 2);
+		printf("MSIXG END %s %u %u\n", d.bdf, d.pass, d.fail);
 	} else if (!strcmp(argv[1], "demo")) {
 		if (d.msix.present)
 			demo(&d);

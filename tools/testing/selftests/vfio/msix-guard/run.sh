@@ -6,7 +6,10 @@
 # to msix-guard, drive the VFIO device fd from a static C program, and
 # check the results against QEMU's trace of what reached the device model.
 #
-# Usage: run.sh [KERNEL_LINE]   (6.12 by default, or 6.1)
+# Usage: run.sh [KERNEL_LINE [check|stress]]   (6.12 and check by default)
+#   check:  the functional test of every device
+#   stress: random trapped accesses racing decode toggles, resets and
+#           re-opens, on two devices at once, for MSIXG_STRESS_SECS (60)
 # MSIXG_KO=path: test that module (e.g. DKMS-built) instead of building one.
 # Output ends with "e2e-LINE: N passed, N failed".
 set -euo pipefail
@@ -14,7 +17,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../../msix-guard/lib.sh"
 
 line=${1:-6.12}
-work=$MSIXG_CACHE/e2e-$line
+flow=${2:-check}
+work=$MSIXG_CACHE/e2e-$line-$flow
 rm -rf "$work" && mkdir -p "$work/root/lib/modules"
 
 msixg_prepare_kernel "$line"
@@ -28,22 +32,39 @@ esac
 msixg_build_guest_prog "$here/msix_guard_test.c" "$work/root/msix_guard_test"
 install -m755 "$here/init" "$work/root/init"
 cp "$here/msixg.sh" "$work/root/lib/msixg.sh"
-cp "$here/flow-check.sh" "$work/root/flow.sh"
+cp "$here/flow-$flow.sh" "$work/root/flow.sh"
 msixg_make_initramfs "$work/root" "$work/vm.cpio.gz"
 truncate -s 1M "$work/nvme.img"
 
 # BDF:FLAGS for the guest (1: adjacent registers backed by the device
 # model, 2: supports VFIO_DEVICE_RESET); the QEMU devices at those slots.
-devices="0000:00:03.0:1 0000:00:04.0:0 0000:00:05.0:0 0000:00:06.0:2"
-msixg_log "booting the VM (TCG; about a minute)"
-rc=0
-msixg_boot "$work/vm" 600 "MSIXG_DEVICES=\"$devices\"" -- \
-	-device megasas-gen2,addr=03.0 \
-	-device qemu-xhci,addr=04.0 \
-	-device virtio-rng-pci,addr=05.0 \
-	-drive if=none,id=nvm,format=raw,file="$work/nvme.img" \
-	-device nvme,serial=msixg,drive=nvm,addr=06.0 || rc=$?
+qdevs=(-device megasas-gen2,addr=03.0
+	-device qemu-xhci,addr=04.0
+	-device virtio-rng-pci,addr=05.0
+	-drive if=none,id=nvm,format=raw,file="$work/nvme.img"
+	-device nvme,serial=msixg,drive=nvm,addr=06.0)
+if [ "$flow" = stress ]; then
+	devices="0000:00:03.0:1 0000:00:06.0:2"
+	label=${MSIXG_LABEL:-stress-$line}
+	secs=${MSIXG_STRESS_SECS:-60}
+	tmo=$((secs * 4 + 300))
+else
+	devices="0000:00:03.0:1 0000:00:04.0:0 0000:00:05.0:0 0000:00:06.0:2"
+	label=${MSIXG_LABEL:-e2e-$line}
+	secs=0
+	tmo=600
+fi
+ndev=$(wc -w <<<"$devices")
 
+msixg_log "booting the VM (TCG)"
+rc=0
+msixg_boot "$work/vm" "$tmo" "MSIXG_DEVICES=\"$devices\" MSIXG_STRESS_SECS=$secs" -- \
+	"${qdevs[@]}" || rc=$?
+
+ok=0
 python3 "$here/check_trace.py" --console "$work/vm.console" \
-	--trace "$work/vm.trace" --qemu-rc "$rc" --label "${MSIXG_LABEL:-e2e-$line}" \
-	--expect-devices 4
+	--trace "$work/vm.trace" --qemu-rc "$rc" --label "$label" \
+	--expect-devices "$ndev" $([ "$flow" = stress ] && echo --stress) || ok=$?
+# The trace is large; it is kept only to debug a failure.
+[ "$ok" -ne 0 ] || rm -f "$work/vm.trace"
+exit "$ok"
