@@ -13,7 +13,6 @@
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/nospec.h>
 #include <linux/overflow.h>
-#include <linux/pm_runtime.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
@@ -303,7 +302,6 @@ static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,
 	struct msixg_piece p;
 	ssize_t ret = 0;
 	size_t done;
-	int err;
 
 	if (!msixg_layout_check_range(l, pos, count))
 		return -EINVAL;
@@ -312,13 +310,11 @@ static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,
 	if (!msixg_layout_overlaps_withheld(l, pos, count))
 		goto core;
 
-	err = pm_runtime_resume_and_get(&vdev->pdev->dev);
-	if (err) {
-		pci_info_ratelimited(vdev->pdev, "runtime resume failed %d\n",
-				     err);
-		return -EIO;
-	}
-
+	/*
+	 * No runtime-PM reference is taken here, unlike vfio-pci core's own
+	 * path: an open device holds one unless userspace put it in low power,
+	 * which msixg_memory_enabled() refuses under memory_lock.
+	 */
 	for (done = 0; done < count; done += ret) {
 		u64 off = pos + done;
 
@@ -352,7 +348,6 @@ static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,
 			break;
 	}
 
-	pm_runtime_put(&vdev->pdev->dev);
 	if (!done)
 		return ret < 0 ? ret : -EIO;
 	*ppos += done;
