@@ -38,6 +38,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -91,6 +92,13 @@ static void result(struct dev *d, bool ok, const char *name,
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
+}
+
+/* A value the compiler cannot see through: for deliberately bad arguments. */
+static uintptr_t opaque(uintptr_t v)
+{
+	__asm__ volatile("" : "+r"(v));
+	return v;
 }
 
 /* One 32-bit load or store through an mmap of a BAR, as the device sees it. */
@@ -587,6 +595,7 @@ static void check_adjacent(struct dev *d)
 	uint64_t offs[8];
 	unsigned int n = 0, i, j, k, bar = d->msix.table_bar;
 	uint64_t seed = 0x0123456789abcdefull;
+	bool ok;
 
 	/* Right after the table, late in the table page, around the PBA. */
 	offs[n++] = t.end;
@@ -630,6 +639,14 @@ static void check_adjacent(struct dev *d)
 		}
 	}
 
+	/* A write from a bad buffer forwards nothing (the trace shows it). */
+	errno = 0;
+	result(d, bar_write(d, bar, t.end, (void *)opaque(0), 8) < 0 && errno == EFAULT,
+	       "adjacent-write-from-null", "%s", strerror(errno));
+	errno = 0;
+	ok = bar_write(d, bar, t.end + 1, (void *)opaque(8), 2) < 0 && errno == EFAULT;
+	result(d, ok, "adjacent-write-from-bad-pointer", "%s", strerror(errno));
+
 	/* One access straddling the end of the table: ones, then the device. */
 	{
 		uint8_t buf[16];
@@ -646,6 +663,34 @@ static void check_adjacent(struct dev *d)
 	result(d, true, "adjacent-done", "");
 }
 
+/* mmap with odd offsets and lengths: refused where they touch MSI-X. */
+static void check_odd_mmaps(struct dev *d, unsigned int bar, uint64_t size)
+{
+	uint64_t tpage = d->msix.table.start - d->msix.table.start % d->page;
+	void *p;
+
+	errno = 0;
+	p = mmap(NULL, d->page, PROT_READ, MAP_SHARED, d->fd,
+		 region_off(bar) + tpage + d->page / 2);
+	result(d, p == MAP_FAILED && errno == EINVAL, "mmap-unaligned-offset",
+	       "%s", p == MAP_FAILED ? strerror(errno) : "mapped");
+	errno = 0;
+	p = mmap(NULL, 1, PROT_READ, MAP_SHARED, d->fd, region_off(bar) + tpage);
+	result(d, p == MAP_FAILED && errno == EINVAL, "mmap-one-byte-of-table-page",
+	       "%s", p == MAP_FAILED ? strerror(errno) : "mapped");
+	errno = 0;
+	p = mmap(NULL, d->page, PROT_READ, MAP_SHARED, d->fd,
+		 region_off(bar) + ((size + d->page - 1) & ~(d->page - 1)));
+	result(d, p == MAP_FAILED && errno == EINVAL, "mmap-past-bar-end",
+	       "%s", p == MAP_FAILED ? strerror(errno) : "mapped");
+	errno = 0;
+	p = mmap(NULL, 0, PROT_READ, MAP_SHARED, d->fd, region_off(bar));
+	result(d, p == MAP_FAILED && errno == EINVAL, "mmap-zero-length",
+	       "%s", p == MAP_FAILED ? strerror(errno) : "mapped");
+	if (p != MAP_FAILED)
+		munmap(p, d->page);
+}
+
 static void check_ranges(struct dev *d, unsigned int bar, uint64_t size)
 {
 	uint8_t buf[16];
@@ -659,6 +704,29 @@ static void check_ranges(struct dev *d, unsigned int bar, uint64_t size)
 	result(d, r < 0 && errno == EINVAL, "read-across-end", "%zd %s", r, strerror(errno));
 	r = bar_read(d, bar, d->msix.table.start, buf, 0);
 	result(d, r == 0, "read-count-0", "%zd", r);
+
+	/* Bad input: each with its error, never a crash or a device access. */
+	errno = 0;
+	r = bar_read(d, bar, (1ull << 40) - 4, buf, 4);
+	result(d, r < 0 && errno == EINVAL, "read-at-end-of-index", "%zd %s", r,
+	       strerror(errno));
+	errno = 0;
+	r = pread(d->fd, buf, 4, 0x7ffffffffffffff0ll);
+	result(d, r < 0 && errno == EINVAL, "read-offset-near-max", "%zd %s", r,
+	       strerror(errno));
+	errno = 0;
+	r = bar_read(d, bar, d->msix.table.start, buf, opaque(SSIZE_MAX));
+	result(d, r < 0 && (errno == EINVAL || errno == EFAULT), "read-huge-count",
+	       "%zd %s", r, strerror(errno));
+	errno = 0;
+	r = bar_read(d, bar, d->msix.table.start, (void *)opaque(0), 4);
+	result(d, r < 0 && errno == EFAULT, "read-into-null", "%zd %s", r,
+	       strerror(errno));
+	errno = 0;
+	r = bar_write(d, bar, d->msix.table.start, (void *)opaque(8), 4);
+	result(d, r < 0 && errno == EFAULT, "write-from-bad-pointer", "%zd %s", r,
+	       strerror(errno));
+	check_odd_mmaps(d, bar, size);
 }
 
 static int cfg_write16(struct dev *d, unsigned int reg, uint16_t v)
