@@ -16,19 +16,13 @@ work=$MSIXG_CACHE/bench-$line
 rm -rf "$work" && mkdir -p "$work/root/lib/modules" "$work/benchmod"
 
 msixg_prepare_kernel "$line"
-ko=$(msixg_build_module)
 cp "$MSIXG_REPO/tools/testing/msix-guard/bench/"{Kbuild,msix_guard_bench.c} \
 	"$MSIXG_REPO/drivers/vfio/pci/msix-guard/"{cache.c,cache.h,layout.h} \
 	"$work/benchmod/"
 make -s -C "$KDIR" M="$work/benchmod" modules >&2 ||
 	msixg_die "building the benchmark module failed"
-msixg_stage_vfio_modules "$work/root/lib/modules"
-cp "$ko" "$work/benchmod/msix-guard-bench.ko" "$work/root/lib/modules/"
-msixg_build_guest_prog "$sel/msix_guard_test.c" "$work/root/msix_guard_test"
-install -m755 "$sel/init" "$work/root/init"
-cp "$sel/msixg.sh" "$work/root/lib/msixg.sh"
-cp "$sel/flow-bench.sh" "$work/root/flow.sh"
-msixg_make_initramfs "$work/root" "$work/vm.cpio.gz"
+cp "$work/benchmod/msix-guard-bench.ko" "$work/root/lib/modules/"
+msixg_stage_vm "$work" "$sel/flow-bench.sh"
 
 msixg_log "booting Debian $KREL under QEMU (TCG, 2 vCPUs) with two megasas-gen2"
 rc=0

@@ -11,17 +11,10 @@ sel=$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard
 
 line=${1:-6.12}
 work=$MSIXG_CACHE/demo-$line
-rm -rf "$work" && mkdir -p "$work/root/lib/modules"
+rm -rf "$work" && mkdir -p "$work"
 
 msixg_prepare_kernel "$line"
-ko=$(msixg_build_module)
-msixg_stage_vfio_modules "$work/root/lib/modules"
-cp "$ko" "$work/root/lib/modules/"
-msixg_build_guest_prog "$sel/msix_guard_test.c" "$work/root/msix_guard_test"
-install -m755 "$sel/init" "$work/root/init"
-cp "$sel/msixg.sh" "$work/root/lib/msixg.sh"
-cp "$sel/flow-demo.sh" "$work/root/flow.sh"
-msixg_make_initramfs "$work/root" "$work/vm.cpio.gz"
+msixg_stage_vm "$work" "$sel/flow-demo.sh"
 
 msixg_log "booting Debian $KREL under QEMU (TCG) with a megasas-gen2"
 rc=0

@@ -121,6 +121,27 @@ msixg_build_guest_prog() {
 		msixg_die "building $1 failed"
 }
 
+# msixg_stage_vm WORK FLOW [KO]: WORK/vm.cpio.gz, a busybox initramfs
+# with the VFIO modules of $KREL, msix-guard (KO, or built now against
+# $KDIR), the guest test program, and FLOW as the guest's /flow.sh.  Files
+# placed in WORK/root beforehand come along.
+msixg_stage_vm() {
+	local work=$1 flow=$2 ko=${3:-}
+	local sel=$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard
+	[ -n "$ko" ] || ko=$(msixg_build_module)
+	mkdir -p "$work/root/lib/modules"
+	msixg_stage_vfio_modules "$work/root/lib/modules"
+	case $ko in
+	*.xz) xz -dc "$ko" > "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
+	*) cp "$ko" "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
+	esac
+	msixg_build_guest_prog "$sel/msix_guard_test.c" "$work/root/msix_guard_test"
+	install -m755 "$sel/init" "$work/root/init"
+	cp "$sel/msixg.sh" "$work/root/lib/msixg.sh"
+	cp "$flow" "$work/root/flow.sh"
+	msixg_make_initramfs "$work/root" "$work/vm.cpio.gz"
+}
+
 # msixg_make_initramfs DIR OUT: busybox + everything already placed in DIR.
 msixg_make_initramfs() {
 	local dir=$1 out=$2

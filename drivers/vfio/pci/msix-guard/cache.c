@@ -27,7 +27,7 @@ static unsigned int msixg_cache_nr_mapped_locked(struct msixg_cache *c)
 }
 
 /**
- * msixg_cache_init() - set up an empty, unusable cache
+ * msixg_cache_init() - set up an empty cache, blocked as closed
  * @c: the cache
  * @ops: the mapping backend
  * @priv: passed to @ops
@@ -38,7 +38,7 @@ static unsigned int msixg_cache_nr_mapped_locked(struct msixg_cache *c)
 int msixg_cache_init(struct msixg_cache *c, const struct msixg_cache_ops *ops,
 		     void *priv, u64 page_size)
 {
-	c->usable = false;
+	c->blocked = MSIXG_BLOCK_CLOSED;
 	c->nr_slots = 0;
 	c->page_size = page_size;
 	c->ops = ops;
@@ -95,9 +95,8 @@ void msixg_cache_read_unlock(struct msixg_cache *c)
  * @slot: slot index from msixg_cache_add_slot()
  * @va: set to the mapping of the slot's page
  *
- * Return: 0; -EIO when the cache is not usable (decode off, closed, reset
- * in progress); -ENOMEM when the page cannot be mapped; -EINVAL for a bad
- * slot.
+ * Return: 0; -EIO when the cache is blocked (closed, reset in progress);
+ * -ENOMEM when the page cannot be mapped; -EINVAL for a bad slot.
  */
 int msixg_cache_get(struct msixg_cache *c, unsigned int slot,
 		    void __iomem **va)
@@ -107,7 +106,7 @@ int msixg_cache_get(struct msixg_cache *c, unsigned int slot,
 
 	lockdep_assert_held_read(&c->lock);
 
-	if (!c->usable)
+	if (c->blocked)
 		return -EIO;
 	if (slot >= c->nr_slots)
 		return -EINVAL;
@@ -131,15 +130,14 @@ int msixg_cache_get(struct msixg_cache *c, unsigned int slot,
 	return 0;
 }
 
-/**
- * msixg_cache_invalidate() - drop every mapping
- * @c: the cache
- * @usable: whether accesses may map pages again afterwards
- *
- * Waits for all accesses in flight.  Unmapping happens after the lock is
- * dropped: no access can see the old mappings by then.
+/*
+ * Drop every mapping and apply @set/@clear to the block reasons, all under
+ * the lock taken exclusively: this waits for the accesses in flight, and no
+ * later access sees the old mappings.  Unmapping happens after the lock is
+ * dropped.
  */
-void msixg_cache_invalidate(struct msixg_cache *c, bool usable)
+static void msixg_cache_update(struct msixg_cache *c, unsigned int set,
+			       unsigned int clear)
 {
 	void __iomem *old[MSIXG_CACHE_MAX_SLOTS];
 	unsigned int i, n = 0;
@@ -150,11 +148,42 @@ void msixg_cache_invalidate(struct msixg_cache *c, bool usable)
 			old[n++] = c->slots[i].va;
 		c->slots[i].va = NULL;
 	}
-	c->usable = usable;
+	c->blocked = (c->blocked | set) & ~clear;
 	percpu_up_write(&c->lock);
 
 	for (i = 0; i < n; i++)
 		c->ops->unmap(c->priv, old[i]);
+}
+
+/**
+ * msixg_cache_invalidate() - drop every mapping
+ * @c: the cache
+ *
+ * Pages are mapped again, from scratch, by the next accesses.
+ */
+void msixg_cache_invalidate(struct msixg_cache *c)
+{
+	msixg_cache_update(c, 0, 0);
+}
+
+/**
+ * msixg_cache_block() - drop every mapping and refuse accesses
+ * @c: the cache
+ * @reason: an MSIXG_BLOCK_* reason, kept until msixg_cache_unblock()
+ */
+void msixg_cache_block(struct msixg_cache *c, unsigned int reason)
+{
+	msixg_cache_update(c, reason, 0);
+}
+
+/**
+ * msixg_cache_unblock() - drop every mapping and lift one reason
+ * @c: the cache
+ * @reason: the MSIXG_BLOCK_* reason; others still set keep blocking
+ */
+void msixg_cache_unblock(struct msixg_cache *c, unsigned int reason)
+{
+	msixg_cache_update(c, 0, reason);
 }
 
 /**

@@ -9,6 +9,7 @@
 #ifndef MSIX_GUARD_CACHE_H
 #define MSIX_GUARD_CACHE_H
 
+#include <linux/bits.h>
 #include <linux/compiler_types.h>
 #include <linux/percpu-rwsem.h>
 #include <linux/types.h>
@@ -41,10 +42,19 @@ struct msixg_cache_slot {
 	unsigned int bar;
 };
 
+/*
+ * Why accesses may not go through the cache right now.  The reasons are
+ * independent: each is set and cleared by its own path, and the cache is
+ * usable only when none is set.  (Memory decode and power state are not
+ * among them: the glue checks those live, under vfio-pci's memory_lock.)
+ */
+#define MSIXG_BLOCK_CLOSED	BIT(0)	/* device not open */
+#define MSIXG_BLOCK_RESET	BIT(1)	/* between reset_prepare and reset_done */
+
 /**
  * struct msixg_cache - lazily mapped pages of one device
  * @lock: see below
- * @usable: accesses may go through the cache (device open, decode on)
+ * @blocked: MSIXG_BLOCK_* reasons set now; accesses need none
  * @nr_slots: valid entries in @slots, fixed after setup
  * @page_size: bytes per mapping
  * @slots: the pages
@@ -53,14 +63,14 @@ struct msixg_cache_slot {
  */
 struct msixg_cache {
 	/*
-	 * Guards @usable and every @slots[].va: held shared across each
+	 * Guards @blocked and every @slots[].va: held shared across each
 	 * forwarded access (mapping lookup and the MMIO itself), exclusively
 	 * to invalidate.  Nests inside vfio-pci core's memory_lock.  Per-CPU:
 	 * accesses on different CPUs share no cache line; invalidations (decode
 	 * toggles, resets, close) are rare and may wait for an RCU grace period.
 	 */
 	struct percpu_rw_semaphore lock;
-	bool usable;
+	unsigned int blocked;
 	unsigned int nr_slots;
 	u64 page_size;
 	struct msixg_cache_slot slots[MSIXG_CACHE_MAX_SLOTS];
@@ -77,7 +87,9 @@ void msixg_cache_read_lock(struct msixg_cache *c);
 void msixg_cache_read_unlock(struct msixg_cache *c);
 int msixg_cache_get(struct msixg_cache *c, unsigned int slot,
 		    void __iomem **va);
-void msixg_cache_invalidate(struct msixg_cache *c, bool usable);
+void msixg_cache_invalidate(struct msixg_cache *c);
+void msixg_cache_block(struct msixg_cache *c, unsigned int reason);
+void msixg_cache_unblock(struct msixg_cache *c, unsigned int reason);
 unsigned int msixg_cache_nr_mapped(struct msixg_cache *c);
 
 #endif /* MSIX_GUARD_CACHE_H */

@@ -83,7 +83,7 @@ static const struct msixg_cache_ops fake_ops = {
 
 static void destroy_cache(void *c)
 {
-	msixg_cache_invalidate(c, false);
+	msixg_cache_block(c, MSIXG_BLOCK_CLOSED);
 	msixg_cache_destroy(c);
 }
 
@@ -128,11 +128,11 @@ static void msixg_cache_lazy_test(struct kunit *test)
 	struct msixg_cache *c = new_cache(test, &fb, 4);
 	u8 *a, *b;
 
-	/* Unusable until told otherwise: nothing is mapped. */
+	/* Blocked as closed until opened: nothing is mapped. */
 	KUNIT_EXPECT_EQ(test, get(c, 0, &a), -EIO);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fb->maps), 0);
 
-	msixg_cache_invalidate(c, true);
+	msixg_cache_unblock(c, MSIXG_BLOCK_CLOSED);
 	KUNIT_EXPECT_EQ(test, msixg_cache_nr_mapped(c), 0);
 	KUNIT_ASSERT_EQ(test, get(c, 2, &a), 0);
 	KUNIT_EXPECT_EQ(test, a[0], 0);		/* bar */
@@ -147,24 +147,34 @@ static void msixg_cache_lazy_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&fb->maps), 2);
 }
 
-/* A sequence of invalidations and accesses, and what each access expects. */
-enum step { ACCESS, ON, OFF, FAIL_MAPS, MAPS_WORK };
+/*
+ * A sequence of opens, closes, resets, invalidations and accesses; a model
+ * of the block reasons says what each access must get.
+ */
+enum step { ACCESS, OPEN, CLOSE, RESET_BEGIN, RESET_END, INVALIDATE,
+	    FAIL_MAPS, MAPS_WORK };
 
 struct seq_case {
 	const char *name;
-	enum step steps[10];
+	enum step steps[12];
 	unsigned int nr;
 };
 
 static const struct seq_case seq_cases[] = {
-	{ "on, access, on, access", { ON, ACCESS, ON, ACCESS }, 4 },
-	{ "off blocks", { ON, ACCESS, OFF, ACCESS, ACCESS }, 5 },
-	{ "off, on remaps", { ON, ACCESS, OFF, ACCESS, ON, ACCESS, ACCESS }, 7 },
-	{ "double off", { OFF, OFF, ACCESS, ON, ACCESS }, 5 },
+	{ "open, access, invalidate, access", { OPEN, ACCESS, INVALIDATE, ACCESS }, 4 },
+	{ "close blocks", { OPEN, ACCESS, CLOSE, ACCESS, ACCESS }, 5 },
+	{ "close, open remaps", { OPEN, ACCESS, CLOSE, ACCESS, OPEN, ACCESS, ACCESS }, 7 },
+	{ "double close", { CLOSE, CLOSE, ACCESS, OPEN, ACCESS }, 5 },
 	{ "map failure leaves slot empty",
-	  { ON, FAIL_MAPS, ACCESS, MAPS_WORK, ACCESS, ACCESS }, 6 },
+	  { OPEN, FAIL_MAPS, ACCESS, MAPS_WORK, ACCESS, ACCESS }, 6 },
+	{ "reset blocks until done",
+	  { OPEN, ACCESS, RESET_BEGIN, ACCESS, INVALIDATE, ACCESS, RESET_END, ACCESS }, 8 },
+	{ "open during reset stays blocked",
+	  { RESET_BEGIN, OPEN, ACCESS, RESET_END, ACCESS }, 5 },
+	{ "reset ends after close",
+	  { OPEN, RESET_BEGIN, CLOSE, RESET_END, ACCESS, OPEN, ACCESS }, 7 },
 	{ "toggle storm",
-	  { ON, OFF, ON, OFF, ON, ACCESS, OFF, ON, ACCESS, ACCESS }, 10 },
+	  { OPEN, INVALIDATE, CLOSE, OPEN, INVALIDATE, ACCESS, CLOSE, OPEN, ACCESS, ACCESS }, 10 },
 };
 
 static void seq_case_desc(const struct seq_case *c, char *desc)
@@ -179,17 +189,35 @@ static void msixg_cache_sequence_test(struct kunit *test)
 	const struct seq_case *sc = test->param_value;
 	struct fake_backend *fb;
 	struct msixg_cache *c = new_cache(test, &fb, 2);
-	bool on = false, fail = false, mapped = false;
+	unsigned int blocked = MSIXG_BLOCK_CLOSED;	/* the model */
+	bool fail = false, mapped = false;
 	u8 *va, *prev = NULL;
 	unsigned int i;
 	int maps = 0, ret;
 
 	for (i = 0; i < sc->nr; i++) {
-		switch (sc->steps[i]) {
-		case ON:
-		case OFF:
-			on = sc->steps[i] == ON;
-			msixg_cache_invalidate(c, on);
+		enum step st = sc->steps[i];
+
+		switch (st) {
+		case OPEN:
+		case CLOSE:
+		case RESET_BEGIN:
+		case RESET_END:
+		case INVALIDATE:
+			if (st == OPEN)
+				msixg_cache_unblock(c, MSIXG_BLOCK_CLOSED);
+			else if (st == CLOSE)
+				msixg_cache_block(c, MSIXG_BLOCK_CLOSED);
+			else if (st == RESET_BEGIN)
+				msixg_cache_block(c, MSIXG_BLOCK_RESET);
+			else if (st == RESET_END)
+				msixg_cache_unblock(c, MSIXG_BLOCK_RESET);
+			else
+				msixg_cache_invalidate(c);
+			blocked |= st == CLOSE ? MSIXG_BLOCK_CLOSED :
+				   st == RESET_BEGIN ? MSIXG_BLOCK_RESET : 0;
+			blocked &= ~(st == OPEN ? MSIXG_BLOCK_CLOSED :
+				     st == RESET_END ? MSIXG_BLOCK_RESET : 0);
 			if (mapped) {
 				/* The old page was unmapped, after the lock. */
 				KUNIT_EXPECT_EQ(test, prev[2], FAKE_POISON);
@@ -200,12 +228,12 @@ static void msixg_cache_sequence_test(struct kunit *test)
 			break;
 		case FAIL_MAPS:
 		case MAPS_WORK:
-			fail = sc->steps[i] == FAIL_MAPS;
+			fail = st == FAIL_MAPS;
 			WRITE_ONCE(fb->fail, fail);
 			break;
 		case ACCESS:
 			ret = get(c, 1, &va);
-			if (!on) {
+			if (blocked) {
 				KUNIT_EXPECT_EQ_MSG(test, ret, -EIO, "step %u", i);
 				break;
 			}
@@ -236,7 +264,7 @@ static void msixg_cache_bad_slot_test(struct kunit *test)
 	u8 *va;
 
 	KUNIT_EXPECT_EQ(test, msixg_cache_add_slot(c, 0, 0), -ENOSPC);
-	msixg_cache_invalidate(c, true);
+	msixg_cache_unblock(c, MSIXG_BLOCK_CLOSED);
 	KUNIT_EXPECT_EQ(test, get(c, MSIXG_CACHE_MAX_SLOTS, &va), -EINVAL);
 	KUNIT_EXPECT_EQ(test, get(c, UINT_MAX, &va), -EINVAL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fb->maps), 0);
@@ -281,7 +309,7 @@ static int invalidator_thread(void *data)
 {
 	struct invalidator *inv = data;
 
-	msixg_cache_invalidate(inv->c, true);
+	msixg_cache_invalidate(inv->c);
 	complete(&inv->done);
 	return 0;
 }
@@ -310,7 +338,7 @@ static void msixg_cache_exclusion_test(struct kunit *test)
 	u8 *va;
 
 	KUNIT_ASSERT_NOT_NULL(test, inv);
-	msixg_cache_invalidate(c, true);
+	msixg_cache_unblock(c, MSIXG_BLOCK_CLOSED);
 	p = park_reader(test, c);
 	KUNIT_ASSERT_NOT_NULL(test, p->va);
 
@@ -341,7 +369,7 @@ static void msixg_cache_shared_test(struct kunit *test)
 	struct msixg_cache *c = new_cache(test, &fb, 1);
 	struct parked *a, *b;
 
-	msixg_cache_invalidate(c, true);
+	msixg_cache_unblock(c, MSIXG_BLOCK_CLOSED);
 	a = park_reader(test, c);
 	/* A second reader gets in while the first is still inside. */
 	b = park_reader(test, c);
@@ -428,7 +456,10 @@ static int race_invalidator(void *data)
 		 * them.  Sleeping here lets them, even on one CPU.
 		 */
 		usleep_range(5, 20);
-		msixg_cache_invalidate(r->c, on);
+		if (on)
+			msixg_cache_unblock(r->c, MSIXG_BLOCK_CLOSED);
+		else
+			msixg_cache_block(r->c, MSIXG_BLOCK_CLOSED);
 		usleep_range(5, 20);
 	}
 	atomic_set(&r->stop, 1);
@@ -467,7 +498,7 @@ static void msixg_cache_race_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t[2]));
 	wait_for_completion(&r->invalidator_done);
 
-	msixg_cache_invalidate(r->c, false);
+	msixg_cache_block(r->c, MSIXG_BLOCK_CLOSED);
 	KUNIT_EXPECT_EQ(test, atomic_read(&r->stale), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&r->while_off), 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&r->accesses), 0);

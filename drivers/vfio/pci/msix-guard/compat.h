@@ -11,6 +11,16 @@
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
 
+/*
+ * Newer vfio-pci cores add ways to reach a BAR that msix-guard does not
+ * intercept yet (region info through a .get_region_info_caps op, BAR
+ * ranges exported as DMA-bufs): refuse to build rather than leak the MSI-X
+ * pages there.  Each new kernel line is reviewed, then admitted here.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#error "msix-guard supports kernels 6.1 to 6.12; newer vfio-pci cores need review first"
+#endif
+
 /* <linux/unaligned.h> replaced <asm/unaligned.h> in 6.12. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>

@@ -122,7 +122,11 @@ int msixg_layout_init(struct msixg_bar_layout *l, u64 bar_size,
 	memset(l, 0, sizeof(*l));
 	*why = NULL;
 
-	if (page_shift < 3 || page_shift > 32) {
+	/*
+	 * Pages of at least 4K keep every PBA (at most 256 bytes) within two
+	 * pages, its head and tail: the only ones registered for forwarding.
+	 */
+	if (page_shift < 12 || page_shift > 32) {
 		*why = "unsupported page size";
 		return -EINVAL;
 	}
@@ -135,6 +139,10 @@ int msixg_layout_init(struct msixg_bar_layout *l, u64 bar_size,
 		err = check_span(&pba, bar_size, false);
 	if (!err && span_empty(&table) && span_empty(&pba))
 		err = "BAR holds no MSI-X structure";
+	/* Each byte must have one rule; the spec forbids overlap anyway. */
+	if (!err && !span_empty(&table) && !span_empty(&pba) &&
+	    table.start < pba.end && pba.start < table.end)
+		err = "MSI-X table and PBA overlap";
 	if (err) {
 		*why = err;
 		return -EINVAL;

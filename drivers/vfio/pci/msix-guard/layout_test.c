@@ -472,7 +472,9 @@ static const struct layout_case reject_cases[] = {
 	{ "BAR not implemented", 0, 0, 0x10, 0x800, 8, 12 },
 	{ "no MSI-X structure", 0x4000, 0, 0, 0, 0, 12 },
 	{ "table larger than BAR", 0x1000, 0, 0x8000, 0, 0, 12 },
-	{ "page size too small", 0x4000, 0, 0x10, 0x800, 8, 2 },
+	{ "page size too small", 0x4000, 0, 0x10, 0x800, 8, 11 },
+	{ "table and PBA overlap", 0x4000, 0x1000, 0x100, 0x1080, 8, 12 },
+	{ "PBA inside table", 0x4000, 0x1000, 0x1000, 0x1800, 0x100, 12 },
 	{ "page size too large", 0x4000, 0, 0x10, 0x800, 8, 40 },
 };
 

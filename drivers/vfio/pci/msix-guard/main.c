@@ -35,8 +35,7 @@ static int msixg_open_device(struct vfio_device *core_vdev)
 	}
 	vfio_pci_core_finish_enable(&mdev->core_device);
 
-	WRITE_ONCE(mdev->armed, true);
-	msixg_sync_decode(mdev);
+	msixg_cache_unblock(&mdev->cache, MSIXG_BLOCK_CLOSED);
 	return 0;
 }
 
@@ -44,8 +43,7 @@ static void msixg_close_device(struct vfio_device *core_vdev)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
 
-	WRITE_ONCE(mdev->armed, false);
-	msixg_cache_invalidate(&mdev->cache, false);
+	msixg_cache_block(&mdev->cache, MSIXG_BLOCK_CLOSED);
 	vfio_pci_core_close_device(core_vdev);
 }
 
@@ -75,9 +73,10 @@ static void msixg_release_dev(struct vfio_device *core_vdev)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
 
-	vfio_pci_core_release_dev(core_vdev);
 	msixg_cache_destroy(&mdev->cache);
 	mutex_destroy(&mdev->cmd_lock);
+	/* Last: on some kernels (6.1) it frees the device. */
+	vfio_pci_core_release_dev(core_vdev);
 }
 
 static const struct vfio_device_ops msixg_vfio_pci_ops = {
@@ -128,30 +127,30 @@ static void msixg_remove(struct pci_dev *pdev)
 
 	vfio_pci_core_unregister_device(vdev);
 	/* Closed by now; makes sure nothing stays mapped. */
-	msixg_cache_invalidate(&mdev->cache, false);
+	msixg_cache_invalidate(&mdev->cache);
 	vfio_put_device(&vdev->vdev);
 }
 
 /*
  * Function and bus resets, including a hot reset issued through another
- * device's fd, come through here: no access may use a mapping across them.
- * vfio-pci core may hold memory_lock for writing around these, so they must
- * not take it.
+ * device's fd or through sysfs, come through here: no access happens during
+ * one, and none uses a mapping across one.  vfio-pci core may hold
+ * memory_lock for writing around these, so they must not take it.
  */
 static void msixg_reset_prepare(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
 
-	msixg_cache_invalidate(&msixg_from_vdev(&vdev->vdev)->cache, false);
+	msixg_cache_block(&msixg_from_vdev(&vdev->vdev)->cache,
+			  MSIXG_BLOCK_RESET);
 }
 
 static void msixg_reset_done(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
-	struct msixg_device *mdev = msixg_from_vdev(&vdev->vdev);
 
-	/* Accesses still check decode under memory_lock before any MMIO. */
-	msixg_cache_invalidate(&mdev->cache, READ_ONCE(mdev->armed));
+	msixg_cache_unblock(&msixg_from_vdev(&vdev->vdev)->cache,
+			    MSIXG_BLOCK_RESET);
 }
 
 static const struct pci_error_handlers msixg_err_handlers = {

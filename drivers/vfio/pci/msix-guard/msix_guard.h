@@ -19,7 +19,6 @@
  * @layout: MSI-X view of each standard BAR; inactive for BARs without MSI-X
  * @slot_base: cache slot of @layout[bar].fwd_pages[0]
  * @cmd_lock: see below
- * @armed: the device is open, so a finished reset may make the cache usable
  * @cache: the mapped pages trapped accesses are forwarded through
  */
 struct msixg_device {
@@ -33,7 +32,6 @@ struct msixg_device {
 	 * vfio-pci core's memory_lock.
 	 */
 	struct mutex cmd_lock;
-	bool armed;
 	struct msixg_cache cache;
 };
 
@@ -47,7 +45,7 @@ msixg_from_vdev(struct vfio_device *core_vdev)
 extern const struct msixg_cache_ops msixg_ioremap_ops;
 int msixg_init_layout(struct msixg_device *mdev);
 int msixg_claim_bars(struct msixg_device *mdev);
-void msixg_sync_decode(struct msixg_device *mdev);
+
 ssize_t msixg_read(struct vfio_device *core_vdev, char __user *buf,
 		   size_t count, loff_t *ppos);
 ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,

@@ -80,22 +80,6 @@ int msixg_claim_bars(struct msixg_device *mdev)
 	return 0;
 }
 
-/**
- * msixg_sync_decode() - drop every cached mapping, then follow decode
- * @mdev: the device, open
- *
- * Called after anything that may have changed memory decode.  Takes
- * memory_lock shared so the decode state read is the one accesses see.
- */
-void msixg_sync_decode(struct msixg_device *mdev)
-{
-	struct vfio_pci_core_device *vdev = &mdev->core_device;
-
-	down_read(&vdev->memory_lock);
-	msixg_cache_invalidate(&mdev->cache, msixg_memory_enabled(vdev));
-	up_read(&vdev->memory_lock);
-}
-
 static void __iomem *msixg_map_page(void *priv, unsigned int bar,
 				    u64 page_off, u64 size)
 {
@@ -364,9 +348,10 @@ ssize_t msixg_read(struct vfio_device *core_vdev, char __user *buf,
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
 	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+	struct msixg_bar_layout *l = msixg_bar_layout(mdev, index);
 
-	if (msixg_bar_layout(mdev, index))
-		return msixg_bar_rw(mdev, index, buf, count, ppos, false);
+	if (l)
+		return msixg_bar_rw(mdev, l - mdev->layout, buf, count, ppos, false);
 	return vfio_pci_core_read(core_vdev, buf, count, ppos);
 }
 
@@ -394,11 +379,12 @@ ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
 	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+	struct msixg_bar_layout *l = msixg_bar_layout(mdev, index);
 	ssize_t ret;
 
-	if (msixg_bar_layout(mdev, index))
-		return msixg_bar_rw(mdev, index, (char __user *)buf, count,
-				    ppos, true);
+	if (l)
+		return msixg_bar_rw(mdev, l - mdev->layout, (char __user *)buf,
+				    count, ppos, true);
 
 	if (index != VFIO_PCI_CONFIG_REGION_INDEX ||
 	    !msixg_touches_decode(mdev->core_device.pdev,
@@ -406,12 +392,14 @@ ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,
 		return vfio_pci_core_write(core_vdev, buf, count, ppos);
 
 	/*
-	 * The core applies the write (taking memory_lock itself); the cache is
-	 * invalidated once it has returned, before any other decode toggle.
+	 * The core applies the write, taking memory_lock itself; from then on
+	 * accesses see the new decode state.  The mappings are dropped once it
+	 * has returned, before any other toggle can start: none made before a
+	 * toggle is used after it.
 	 */
 	mutex_lock(&mdev->cmd_lock);
 	ret = vfio_pci_core_write(core_vdev, buf, count, ppos);
-	msixg_sync_decode(mdev);
+	msixg_cache_invalidate(&mdev->cache);
 	mutex_unlock(&mdev->cmd_lock);
 	return ret;
 }
@@ -487,7 +475,7 @@ static long msixg_ioctl_get_region_info(struct msixg_device *mdev,
 		return -EINVAL;
 
 	l = msixg_bar_layout(mdev, info.index);
-	if (!l || !vdev->bar_mmap_supported[info.index])
+	if (!l || !vdev->bar_mmap_supported[l - mdev->layout])
 		return vfio_pci_core_ioctl(&vdev->vdev,
 					   VFIO_DEVICE_GET_REGION_INFO, arg);
 
@@ -495,7 +483,7 @@ static long msixg_ioctl_get_region_info(struct msixg_device *mdev,
 	if (ret)
 		return ret;
 
-	info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+	info.offset = VFIO_PCI_INDEX_TO_OFFSET(l - mdev->layout);
 	info.size = l->bar_size;
 	info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
 	if (nr_areas)
@@ -523,23 +511,11 @@ long msixg_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 		 unsigned long arg)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
-	long ret;
 
-	switch (cmd) {
-	case VFIO_DEVICE_GET_REGION_INFO:
+	/* Resets reach the cache through reset_prepare/reset_done. */
+	if (cmd == VFIO_DEVICE_GET_REGION_INFO)
 		return msixg_ioctl_get_region_info(mdev, arg);
-	case VFIO_DEVICE_RESET:
-	case VFIO_DEVICE_PCI_HOT_RESET:
-		/*
-		 * reset_prepare/reset_done already dropped the mappings; follow
-		 * decode as the reset left it.
-		 */
-		ret = vfio_pci_core_ioctl(core_vdev, cmd, arg);
-		msixg_sync_decode(mdev);
-		return ret;
-	default:
-		return vfio_pci_core_ioctl(core_vdev, cmd, arg);
-	}
+	return vfio_pci_core_ioctl(core_vdev, cmd, arg);
 }
 
 int msixg_device_feature(struct vfio_device *core_vdev, u32 flags,
@@ -553,9 +529,12 @@ int msixg_device_feature(struct vfio_device *core_vdev, u32 flags,
 	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
 	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
 	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
-		/* Entering or leaving low power changes whether BARs work. */
+		/*
+		 * Accesses check low power live under memory_lock; drop the
+		 * mappings across the transition all the same.
+		 */
 		if (flags & VFIO_DEVICE_FEATURE_SET)
-			msixg_sync_decode(mdev);
+			msixg_cache_invalidate(&mdev->cache);
 		break;
 	}
 	return ret;

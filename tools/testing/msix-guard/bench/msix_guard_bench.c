@@ -172,7 +172,7 @@ static int __init msixg_bench_init(void)
 	ret = msixg_cache_add_slot(&b->cache, 0, 0);
 	if (ret < 0)
 		goto out_cache;
-	msixg_cache_invalidate(&b->cache, true);
+	msixg_cache_unblock(&b->cache, MSIXG_BLOCK_CLOSED);
 
 	report(b, CACHE_LOCK, "cache lock (percpu rwsem)");
 	report(b, PLAIN_RWSEM, "plain rw_semaphore, for comparison");
@@ -180,7 +180,7 @@ static int __init msixg_bench_init(void)
 	report(b, NO_LOCK, "no lock, the ceiling");
 	ret = 0;
 
-	msixg_cache_invalidate(&b->cache, false);
+	msixg_cache_block(&b->cache, MSIXG_BLOCK_CLOSED);
 out_cache:
 	msixg_cache_destroy(&b->cache);
 out_free:

@@ -19,21 +19,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 line=${1:-6.12}
 flow=${2:-check}
 work=$MSIXG_CACHE/e2e-$line-$flow
-rm -rf "$work" && mkdir -p "$work/root/lib/modules"
+rm -rf "$work" && mkdir -p "$work"
 
 msixg_prepare_kernel "$line"
 msixg_log "kernel $KREL"
-ko=${MSIXG_KO:-$(msixg_build_module)}
-msixg_stage_vfio_modules "$work/root/lib/modules"
-case $ko in
-*.xz) xz -dc "$ko" > "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
-*) cp "$ko" "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
-esac
-msixg_build_guest_prog "$here/msix_guard_test.c" "$work/root/msix_guard_test"
-install -m755 "$here/init" "$work/root/init"
-cp "$here/msixg.sh" "$work/root/lib/msixg.sh"
-cp "$here/flow-$flow.sh" "$work/root/flow.sh"
-msixg_make_initramfs "$work/root" "$work/vm.cpio.gz"
+msixg_stage_vm "$work" "$here/flow-$flow.sh" "${MSIXG_KO:-}"
 truncate -s 1M "$work/nvme.img"
 
 # BDF:FLAGS for the guest (1: adjacent registers backed by the device
