@@ -128,17 +128,21 @@ msixg_build_guest_prog() {
 msixg_stage_vm() {
 	local work=$1 flow=$2 ko=${3:-}
 	local sel=$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard
-	[ -n "$ko" ] || ko=$(msixg_build_module)
 	mkdir -p "$work/root/lib/modules"
-	msixg_stage_vfio_modules "$work/root/lib/modules"
-	case $ko in
-	*.xz) xz -dc "$ko" > "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
-	*) cp "$ko" "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
-	esac
+	# KO=builtin: a kernel with VFIO and msix-guard built in.
+	if [ "$ko" != builtin ]; then
+		[ -n "$ko" ] || ko=$(msixg_build_module)
+		msixg_stage_vfio_modules "$work/root/lib/modules"
+		case $ko in
+		*.xz) xz -dc "$ko" > "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
+		*) cp "$ko" "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
+		esac
+	fi
 	msixg_build_guest_prog "$sel/msix_guard_test.c" "$work/root/msix_guard_test"
 	install -m755 "$sel/init" "$work/root/init"
 	cp "$sel/msixg.sh" "$work/root/lib/msixg.sh"
 	cp "$flow" "$work/root/flow.sh"
+	cp "$sel"/flow-*.sh "$work/root/"
 	msixg_make_initramfs "$work/root" "$work/vm.cpio.gz"
 }
 

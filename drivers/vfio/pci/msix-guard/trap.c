@@ -233,7 +233,8 @@ static int msixg_forward(struct msixg_device *mdev, unsigned int bar,
  * shared across the decode check and every MMIO, so decode cannot be turned
  * off under the access, and the cache lock inside it.
  *
- * Return: bytes served (> 0) or a negative errno, with nothing forwarded.
+ * Return: bytes served (> 0), up to the first piece that failed; or, when
+ * the very first one failed, a negative errno with nothing forwarded.
  */
 static ssize_t msixg_trapped(struct msixg_device *mdev, unsigned int bar,
 			     u64 off, u64 len, u8 *data, bool iswrite)
@@ -270,9 +271,7 @@ static ssize_t msixg_trapped(struct msixg_device *mdev, unsigned int bar,
 	msixg_cache_read_unlock(&mdev->cache);
 out_memory:
 	up_read(&vdev->memory_lock);
-	if (ret)
-		return ret;
-	return done;
+	return done ? (ssize_t)done : ret;
 }
 
 static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,

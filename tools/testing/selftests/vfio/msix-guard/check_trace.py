@@ -87,11 +87,12 @@ class Device:
         return pages
 
 
-def parse_console(path, res):
+def parse_console(path, res, expect_kunit=()):
     devs = {}
     lines = open(path, errors="replace").read().replace("\r", "").split("\n")
     alldone = boot = False
     kernel_bad = []
+    kunit = {}
     for i, line in enumerate(lines):
         if KERNEL_BAD_RE.search(line):
             kernel_bad.append("\n".join(lines[i:i + 12]))
@@ -111,6 +112,11 @@ def parse_console(path, res):
             if f[3].startswith("stock-behaviour"):
                 detail += "\n" + "\n".join(lines[i + 1:i + 40])
             res.check(False, f"{f[2]} {f[3].rstrip(':')}", detail)
+        elif tag == "KUNIT":
+            # "# msix_guard_cache: pass:9 fail:0 skip:0 total:9"
+            m = re.search(r"(\S+): pass:(\d+) fail:(\d+)", line)
+            if m:
+                kunit[m.group(1)] = (int(m.group(2)), int(m.group(3)))
         elif tag == "FATAL":
             res.check(False, "guest", " ".join(f[2:]))
         elif tag in ("MSIX", "BAR", "IO", "MARKER", "CONTROL", "END"):
@@ -131,6 +137,12 @@ def parse_console(path, res):
                 d.controls.append(int(f[3], 16))
             elif tag == "END":
                 d.ended = True
+    for suite, (p, f) in sorted(kunit.items()):
+        res.check(p > 0 and f == 0, f"kunit {suite} in the guest kernel",
+                  f"{p} passed, {f} failed")
+    if expect_kunit:
+        res.check(all(s in kunit for s in expect_kunit), "kunit-suites-ran",
+                  f"ran {sorted(kunit)}, want {expect_kunit}")
     res.check(boot, "vm-booted")
     res.check(alldone, "vm-completed", "the guest flow did not finish")
     res.check(not kernel_bad, "kernel-clean",
@@ -299,13 +311,15 @@ def main():
     ap.add_argument("--qemu-rc", type=int, default=0)
     ap.add_argument("--label", default="e2e")
     ap.add_argument("--expect-devices", type=int, default=0)
+    ap.add_argument("--expect-kunit", nargs="*", default=[],
+                    help="KUnit suites the guest kernel must have run")
     ap.add_argument("--stress", action="store_true",
                     help="the stress flow: only the decode windows are traced")
     args = ap.parse_args()
 
     res = Result(args.label)
     res.check(args.qemu_rc == 0, "qemu-exit", f"QEMU exited with {args.qemu_rc}")
-    devs = parse_console(args.console, res)
+    devs = parse_console(args.console, res, args.expect_kunit)
     events = parse_trace(args.trace)
     res.check(len(events) > 0, "trace-present", "QEMU trace is empty")
     if args.expect_devices:
