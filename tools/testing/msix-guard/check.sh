@@ -9,7 +9,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SUITES=${*:-"lint kunit e2e-6.12 e2e-6.1 stress-6.12 dkms-6.12 dkms-6.1 deb"}
+SUITES=${*:-"lint kunit e2e-6.12 e2e-6.1 stress-6.12 dkms-6.12 dkms-6.1 deb debug"}
 logs=$MSIXG_CACHE/logs
 mkdir -p "$logs"
 total_pass=0
@@ -63,6 +63,7 @@ for s in $SUITES; do
 	dkms-6.12) run_suite dkms-6.12 "$here/dkms.sh" 6.12 ;;
 	dkms-6.1) run_suite dkms-6.1 "$here/dkms.sh" 6.1 ;;
 	deb) run_suite deb "$here/deb.sh" ;;
+	debug) run_suite debug "$here/debug.sh" ;;
 	*) msixg_die "unknown suite '$s'" ;;
 	esac
 done

@@ -1,5 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Guest flow on the debug kernel: the KUnit suites built into it ran at
-# boot (their summaries go to the host), then the stress flow.
-dmesg | grep -E '# (msix_guard_[a-z]+|Totals): pass:' | sed 's/^.*# /MSIXG KUNIT /'
+# boot (their summaries go to the host), then the stress flow; last, proof
+# that the checkers were on and still are (lockdep turns itself off after
+# its first report).
+dmesg | grep -E '# msix_guard_[a-z]+: pass:' | sed 's/^.*# /MSIXG KUNIT /'
 . /flow-stress.sh
+if grep -qE 'debug_locks: +1' /proc/lockdep_stats 2>/dev/null; then
+	echo "MSIXG PASS global lockdep-on-to-the-end"
+else
+	echo "MSIXG FAIL global lockdep-on-to-the-end: lockdep off or absent"
+fi
+if dmesg | grep -q 'KernelAddressSanitizer initialized'; then
+	echo "MSIXG PASS global kasan-on"
+else
+	echo "MSIXG FAIL global kasan-on: no KASAN in this kernel"
+fi
