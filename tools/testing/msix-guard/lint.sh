@@ -64,6 +64,15 @@ for line in $lines; do
 	gate "sparse against $KREL" "$out/sparse.find"
 done
 
+# A kernel without CONFIG_VFIO_PCI_CORE: make refuses, saying why.
+fake=$out/fake-kdir
+mkdir -p "$fake"
+printf 'all:\n' > "$fake/Makefile"
+printf 'CONFIG_PCI=y\n' > "$fake/.config"
+make -s -C "$MSIXG_REPO" KDIR="$fake" modules > "$out/refuse" 2>&1
+grep -q 'lacks CONFIG_VFIO_PCI_CORE' "$out/refuse" && : > "$out/refuse"
+gate "make refuses a kernel without CONFIG_VFIO_PCI_CORE" "$out/refuse"
+
 make -C "$src" coccicheck MODE=report J="$MSIXG_JOBS" M="$MSIXG_REPO/$drv" \
 	> "$out/cocci" 2>&1 || echo "coccicheck failed" >> "$out/cocci.find"
 grep -E "^($MSIXG_REPO/)?$drv/.*:[0-9]+" "$out/cocci" >> "$out/cocci.find"
