@@ -14,6 +14,10 @@ for line in 6.12 6.1; do
 	krels+=("$KREL")
 done
 ver=$("$here/package.sh" version)
+# Start clean, whatever an interrupted earlier run left.
+if dpkg-query -W -f='${Status}' msix-guard-dkms 2>/dev/null | grep -q 'ok installed'; then
+	dpkg -r msix-guard-dkms >&2
+fi
 dkms remove "msix-guard/$ver" --all >/dev/null 2>&1
 deb=$("$here/package.sh" deb 2>/dev/null)
 msixg_ok "make deb builds msix-guard-dkms_${ver}_all.deb" \

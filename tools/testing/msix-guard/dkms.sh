@@ -12,8 +12,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 msixg_prepare_kernel "$line"
 msixg_need_pkgs dkms
-dpkg-query -W -f='${Status}' msix-guard-dkms 2>/dev/null | grep -q 'ok installed' &&
-	msixg_die "the msix-guard-dkms package is installed; remove it first"
+# A copy left installed by an interrupted deb suite would own the DKMS tree.
+if dpkg-query -W -f='${Status}' msix-guard-dkms 2>/dev/null | grep -q 'ok installed'; then
+	msixg_log "removing the installed msix-guard-dkms package first"
+	dpkg -r msix-guard-dkms >&2
+fi
 ver=$("$here/package.sh" version)
 src=$("$here/package.sh" dkms-src)
 dkms remove "msix-guard/$ver" --all >/dev/null 2>&1
