@@ -12,14 +12,6 @@ msixg_need_pkgs gcc make flex bison bc libelf-dev libssl-dev cpio xz-utils
 src=$("$here/kernel-source.sh")
 out=$MSIXG_CACHE/debug-x86_64
 
-# The same graft as kunit.sh: the driver directory, reachable from drivers/.
-ln -sfn "$MSIXG_REPO/drivers/vfio/pci/msix-guard" \
-	"$src/drivers/vfio/pci/msix-guard"
-grep -q 'msix-guard/Kconfig' "$src/drivers/Kconfig" ||
-	echo 'source "drivers/vfio/pci/msix-guard/Kconfig"' >> "$src/drivers/Kconfig"
-grep -q 'vfio/pci/msix-guard/' "$src/drivers/Makefile" ||
-	echo 'obj-y += vfio/pci/msix-guard/' >> "$src/drivers/Makefile"
-
 mkdir -p "$out"
 if [ ! -f "$out/.config" ] || ! cmp -s "$here/debug.config" "$out/.msixg-fragment"; then
 	make -s -C "$src" O="$out" x86_64_defconfig >&2

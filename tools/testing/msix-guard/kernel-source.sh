@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Unpack Debian's linux-source-6.12 into the cache (once per package
-# version) and print its path.
+# version), graft the driver directory into it, and print its path.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,4 +17,14 @@ if [ "$(cat "$src/.msixg-version" 2>/dev/null)" != "$version" ]; then
 	tar -C "$MSIXG_CACHE" -xaf "$tarball"
 	echo "$version" > "$src/.msixg-version"
 fi
+# The graft: the driver directory where it would live upstream, reachable
+# from drivers/ even under UML, which has neither PCI nor VFIO.  Its own
+# Makefile builds what the config asks for: the KUnit module alone under
+# UML, the driver with its tests where VFIO exists (the debug kernel).
+ln -sfn "$MSIXG_REPO/drivers/vfio/pci/msix-guard" \
+	"$src/drivers/vfio/pci/msix-guard"
+grep -q 'msix-guard/Kconfig' "$src/drivers/Kconfig" ||
+	echo 'source "drivers/vfio/pci/msix-guard/Kconfig"' >> "$src/drivers/Kconfig"
+grep -q 'vfio/pci/msix-guard/' "$src/drivers/Makefile" ||
+	echo 'obj-y += vfio/pci/msix-guard/' >> "$src/drivers/Makefile"
 echo "$src"
