@@ -16,19 +16,19 @@ done
 ver=$("$here/package.sh" version)
 # Start clean, whatever an interrupted earlier run left.
 if dpkg-query -W -f='${Status}' msix-guard-dkms 2>/dev/null | grep -q 'ok installed'; then
-	dpkg -r msix-guard-dkms >&2
+	msixg_dpkg -r msix-guard-dkms
 fi
 dkms remove "msix-guard/$ver" --all >/dev/null 2>&1
 deb=$("$here/package.sh" deb 2>/dev/null)
 msixg_ok "make deb builds msix-guard-dkms_${ver}_all.deb" \
 	test "$(basename "$deb")" = "msix-guard-dkms_${ver}_all.deb"
-msixg_ok "dpkg -i" dpkg -i "$deb"
+msixg_ok "dpkg -i" msixg_dpkg -i "$deb"
 for k in "${krels[@]}"; do
 	msixg_ok "DKMS built and installed for $k" \
 		bash -c "dkms status msix-guard/$ver -k $k | grep -q installed &&
 			 ls /lib/modules/$k/updates/dkms/msix-guard-vfio-pci.ko*"
 done
-msixg_ok "dpkg -r" dpkg -r msix-guard-dkms
+msixg_ok "dpkg -r" msixg_dpkg -r msix-guard-dkms
 for k in "${krels[@]}"; do
 	msixg_ok "module gone for $k" \
 		bash -c "! ls /lib/modules/$k/updates/dkms/msix-guard-vfio-pci.ko* 2>/dev/null"

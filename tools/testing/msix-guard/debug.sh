@@ -26,7 +26,7 @@ msixg_boot "$work/vm" $((secs * 8 + 900)) \
 	-device nvme,serial=msixg,drive=nvm,addr=06.0 || rc=$?
 
 ok=0
-python3 "$sel/check_trace.py" --console "$work/vm.console" --trace "$work/vm.trace" \
+msixg_python "$sel/check_trace.py" --console "$work/vm.console" --trace "$work/vm.trace" \
 	--qemu-rc "$rc" --label debug-kernel --expect-devices 2 --stress \
 	--expect-kunit msix_guard_layout msix_guard_cache || ok=$?
 [ "$ok" -ne 0 ] || rm -f "$work/vm.trace"

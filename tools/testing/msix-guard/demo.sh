@@ -23,7 +23,7 @@ msixg_boot "$work/vm" 300 "" -- -device megasas-gen2,addr=03.0 || rc=$?
 sed -n '/^=== /,/MSIXG ALLDONE/p' "$work/vm.console" | tr -d '\r' | grep -v '^MSIXG'
 bar1=$(awk '/MSIXG BAR 0000:00:03.0 1 /{print $5}' "$work/vm.console" | head -n1)
 echo "=== what QEMU's megasas model saw in the MSI-X pages (its trace) ==="
-python3 - "$work/vm.trace" "${bar1:-0}" <<'PY'
+msixg_python - "$work/vm.trace" "${bar1:-0}" <<'PY'
 import re, sys
 base = int(sys.argv[2], 16)
 pat = re.compile(r"memory_region_ops_(read|write) .* addr (0x[0-9a-f]+) value (0x[0-9a-f]+) size \d+ name '([^']*)'")

@@ -15,7 +15,7 @@ msixg_need_pkgs dkms
 # A copy left installed by an interrupted deb suite would own the DKMS tree.
 if dpkg-query -W -f='${Status}' msix-guard-dkms 2>/dev/null | grep -q 'ok installed'; then
 	msixg_log "removing the installed msix-guard-dkms package first"
-	dpkg -r msix-guard-dkms >&2
+	msixg_dpkg -r msix-guard-dkms
 fi
 ver=$("$here/package.sh" version)
 src=$("$here/package.sh" dkms-src)

@@ -13,6 +13,6 @@ src=$("$(dirname "$0")/kernel-source.sh")
 build=$MSIXG_CACHE/kunit-uml
 
 cd "$src"
-exec python3 tools/testing/kunit/kunit.py run \
+exec /usr/bin/python3 tools/testing/kunit/kunit.py run \
 	--kunitconfig="drivers/vfio/pci/msix-guard/.kunitconfig" \
 	--build_dir="$build" --jobs="$MSIXG_JOBS" "$@"

@@ -8,6 +8,10 @@ MSIXG_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 MSIXG_CACHE=${MSIXG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/msix-guard}
 MSIXG_JOBS=${MSIXG_JOBS:-$(nproc)}
 
+# Every apt and dpkg call waits this long for the dpkg lock (an unattended
+# upgrade or another apt run may hold it) instead of failing at once.
+MSIXG_LOCK_TIMEOUT=${MSIXG_LOCK_TIMEOUT:-600}
+
 msixg_log() { printf '[msix-guard] %s\n' "$*" >&2; }
 msixg_die() { printf '[msix-guard] FATAL: %s\n' "$*" >&2; exit 1; }
 
@@ -21,12 +25,39 @@ msixg_need_pkgs() {
 	[ ${#missing[@]} -eq 0 ] && return 0
 	msixg_log "installing: ${missing[*]}"
 	if [ -z "${MSIXG_APT_UPDATED:-}" ]; then
-		apt-get update -q >&2 || msixg_die "apt-get update failed"
+		msixg_apt update -q >&2 || msixg_die "apt-get update failed"
 		export MSIXG_APT_UPDATED=1
 	fi
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	DEBIAN_FRONTEND=noninteractive msixg_apt install -y -q \
 		--no-install-recommends "${missing[@]}" >&2 ||
 		msixg_die "apt-get install ${missing[*]} failed"
+}
+
+# apt-get, waiting for the dpkg lock.
+msixg_apt() {
+	apt-get -o DPkg::Lock::Timeout="$MSIXG_LOCK_TIMEOUT" "$@"
+}
+
+# dpkg, waiting for its lock: dpkg itself has no timeout option, so retry
+# for as long as the lock is what makes it fail.
+msixg_dpkg() {
+	local deadline=$((SECONDS + MSIXG_LOCK_TIMEOUT)) out rc
+	while :; do
+		rc=0
+		out=$(DEBIAN_FRONTEND=noninteractive dpkg "$@" 2>&1) || rc=$?
+		printf '%s\n' "$out" >&2
+		[ $rc -ne 0 ] && [ $SECONDS -lt $deadline ] &&
+			grep -q 'dpkg frontend lock\|lock-frontend\|dpkg status database is locked' <<<"$out" ||
+			return $rc
+		msixg_log "dpkg is locked by another process; waiting"
+		sleep 5
+	done
+}
+
+# python3 from Debian (what the scripts install), whatever else is on PATH.
+msixg_python() {
+	msixg_need_pkgs python3
+	/usr/bin/python3 "$@"
 }
 
 # The kernel release a Debian meta-package points at, e.g.
@@ -37,7 +68,7 @@ msixg_kernel_release() {
 	rel=$(apt-cache depends "$meta" 2>/dev/null |
 		sed -n 's/^ *Depends: linux-image-//p' | head -n1)
 	if [ -z "$rel" ] && [ -z "${MSIXG_APT_UPDATED:-}" ]; then
-		apt-get update -q >&2 && export MSIXG_APT_UPDATED=1
+		msixg_apt update -q >&2 && export MSIXG_APT_UPDATED=1
 		rel=$(apt-cache depends "$meta" 2>/dev/null |
 			sed -n 's/^ *Depends: linux-image-//p' | head -n1)
 	fi
@@ -58,7 +89,7 @@ msixg_image_meta() {
 # kernel line.  The image is unpacked into the cache, never installed.
 msixg_prepare_kernel() {
 	local line=$1 kroot deb
-	msixg_need_pkgs kmod xz-utils gcc make libelf-dev
+	msixg_need_pkgs kmod xz-utils gcc make libelf-dev libc6-dev
 	KREL=$(msixg_kernel_release "$(msixg_image_meta "$line")")
 	msixg_need_pkgs "linux-headers-$KREL"
 	KDIR=/usr/src/linux-headers-$KREL
@@ -66,8 +97,8 @@ msixg_prepare_kernel() {
 	if [ ! -e "$kroot/.unpacked" ]; then
 		msixg_log "fetching linux-image-$KREL"
 		rm -rf "$kroot" && mkdir -p "$kroot"
-		(cd "$kroot" && { apt-get download -q "linux-image-$KREL-unsigned" ||
-			apt-get download -q "linux-image-$KREL"; }) >&2 ||
+		(cd "$kroot" && { msixg_apt download -q "linux-image-$KREL-unsigned" ||
+			msixg_apt download -q "linux-image-$KREL"; }) >&2 ||
 			msixg_die "cannot download linux-image-$KREL"
 		deb=$(ls "$kroot"/linux-image-*.deb | head -n1)
 		dpkg-deb -x "$deb" "$kroot/root"
@@ -85,15 +116,22 @@ msixg_prepare_kernel() {
 # Prints the path of the .ko.
 msixg_build_module() {
 	local out=$MSIXG_CACHE/build/$KREL
-	mkdir -p "$out"
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		--exclude='*.mod*' --exclude='*.order' --exclude='*.symvers' \
-		"$MSIXG_REPO/Kbuild" "$MSIXG_REPO/Makefile" "$MSIXG_REPO/dkms.conf" \
-		"$MSIXG_REPO/drivers" \
-		"$out/" >&2
+	msixg_copy_sources "$out"
 	make -s -C "$out" KDIR="$KDIR" modules >&2 ||
 		msixg_die "module build against $KREL failed"
 	echo "$out/drivers/vfio/pci/msix-guard/msix-guard-vfio-pci.ko"
+}
+
+# msixg_copy_sources DIR: the files a module build needs (Kbuild, Makefile,
+# dkms.conf, drivers/), without build products, copied into DIR with their
+# times kept, so kbuild in DIR rebuilds only what changed since last time.
+msixg_copy_sources() {
+	mkdir -p "$1"
+	rm -rf "$1/drivers/vfio/pci/msix-guard"/*.[ch]
+	tar -C "$MSIXG_REPO" -cf - --exclude='*.o' --exclude='*.ko' \
+		--exclude='.*.cmd' --exclude='*.mod*' --exclude='*.order' \
+		--exclude='*.symvers' Kbuild Makefile dkms.conf drivers |
+		tar -C "$1" -xf -
 }
 
 # The VFIO stack modules of the image, in load order, decompressed into $1.
@@ -106,7 +144,7 @@ msixg_stage_vfio_modules() {
 		name=$(basename "$m")
 		case $name in
 		*.ko.xz) xz -dc "$m" > "$dest/${name%.xz}"; name=${name%.xz} ;;
-		*.ko.zst) zstd -qdc "$m" > "$dest/${name%.zst}"; name=${name%.zst} ;;
+		*.ko.zst) msixg_need_pkgs zstd; zstd -qdc "$m" > "$dest/${name%.zst}"; name=${name%.zst} ;;
 		*) cp "$m" "$dest/$name" ;;
 		esac
 		grep -qx "$name" "$dest/order" || echo "$name" >> "$dest/order"
@@ -149,7 +187,7 @@ msixg_stage_vm() {
 # msixg_make_initramfs DIR OUT: busybox + everything already placed in DIR.
 msixg_make_initramfs() {
 	local dir=$1 out=$2
-	msixg_need_pkgs busybox-static cpio
+	msixg_need_pkgs busybox-static cpio gzip
 	mkdir -p "$dir"/{bin,proc,sys,dev,tmp}
 	cp /bin/busybox "$dir/bin/busybox"
 	(cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"

@@ -14,10 +14,8 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$MSIXG_REPO/dkms.conf")
 
 # The files a module build needs, and nothing built.
 stage() {
-	rm -rf "$1" && mkdir -p "$1"
-	(cd "$MSIXG_REPO" && cp -r Kbuild Makefile dkms.conf drivers "$1/")
-	find "$1" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o \
-		-name '*.mod*' -o -name '*.order' -o -name '*.symvers' \) -delete
+	rm -rf "$1"
+	msixg_copy_sources "$1"
 }
 
 case ${1:-} in

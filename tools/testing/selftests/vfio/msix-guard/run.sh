@@ -52,7 +52,7 @@ msixg_boot "$work/vm" "$tmo" "MSIXG_DEVICES=\"$devices\" MSIXG_STRESS_SECS=$secs
 	"${qdevs[@]}" || rc=$?
 
 ok=0
-python3 "$here/check_trace.py" --console "$work/vm.console" \
+msixg_python "$here/check_trace.py" --console "$work/vm.console" \
 	--trace "$work/vm.trace" --qemu-rc "$rc" --label "$label" \
 	--expect-devices "$ndev" $([ "$flow" = stress ] && echo --stress) || ok=$?
 # The trace is large; it is kept only to debug a failure.
