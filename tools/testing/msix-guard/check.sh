@@ -9,11 +9,13 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SUITES=${*:-"lint kunit e2e-6.12 e2e-6.1 stress-6.12 dkms-6.12 dkms-6.1 deb debug"}
+SUITES=${*:-"lint kunit e2e-6.12 e2e-6.1 stress-6.12 dkms-6.12 dkms-6.1 deb debug fresh"}
 logs=$MSIXG_CACHE/logs
 mkdir -p "$logs"
 total_pass=0
 total_fail=0
+summary=()
+start=$SECONDS
 
 # suite_counts LOG: "P F" from the suite's own summary line.
 suite_counts() {
@@ -34,7 +36,7 @@ suite_counts() {
 }
 
 run_suite() {
-	local name=$1 log=$logs/$1.log rc=0 p f
+	local name=$1 log=$logs/$1.log rc=0 p f t0=$SECONDS line
 	shift
 	msixg_log "suite $name (log: $log)"
 	"$@" > "$log" 2>&1 || rc=$?
@@ -46,7 +48,9 @@ run_suite() {
 	elif [ "$f" -ne 0 ]; then
 		grep -E '^FAIL |\[FAILED\]|EXPECTATION FAILED|ASSERTION FAILED' "$log" | head -n 40
 	fi
-	printf '%-12s %5d passed, %d failed\n' "$name:" "$p" "$f"
+	line=$(printf '%-12s %5d passed, %d failed %6ds' "$name:" "$p" "$f" $((SECONDS - t0)))
+	echo "$line"
+	summary+=("$line")
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 }
@@ -64,9 +68,14 @@ for s in $SUITES; do
 	dkms-6.1) run_suite dkms-6.1 "$here/dkms.sh" 6.1 ;;
 	deb) run_suite deb "$here/deb.sh" ;;
 	debug) run_suite debug "$here/debug.sh" ;;
+	fresh) run_suite fresh "$here/fresh.sh" ;;
 	*) msixg_die "unknown suite '$s'" ;;
 	esac
 done
 
+echo
+echo "suite        passed, failed   wall time"
+printf '%s\n' "${summary[@]}"
+printf 'total %34ds\n' $((SECONDS - start))
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
