@@ -76,20 +76,136 @@ msixg_kernel_release() {
 	echo "${rel%-unsigned}"
 }
 
-# Debian kernel lines the harness boots; the meta-packages pick the version.
+# Debian kernel lines the harness boots.  6.x come from this host's
+# (bookworm's) apt sources; 7.x from trixie-backports, through a private apt
+# configuration in the cache (the host's own sources are never touched), and
+# their modules are built in a Debian 13 root: their headers need gcc-14 and
+# kbuild tools linked against glibc >= 2.38.
+MSIXG_LINES_TRIXIE="7.3 7.2"
+
 msixg_image_meta() {
 	case $1 in
 	6.12) echo linux-image-6.12-amd64 ;;
 	6.1) echo linux-image-amd64 ;;
-	*) msixg_die "unknown kernel line '$1' (6.12 or 6.1)" ;;
+	*) msixg_die "unknown kernel line '$1' (6.12, 6.1, 7.3 or 7.2)" ;;
 	esac
 }
 
+# apt-get/apt-cache on trixie + trixie-backports, with state in the cache.
+MSIXG_APT_TRIXIE=$MSIXG_CACHE/apt-trixie
+msixg_trixie_apt() {
+	local tool=$1 d=$MSIXG_APT_TRIXIE
+	shift
+	"$tool" -o Dir::Etc::SourceList="$d/sources.list" \
+		-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$d/lists" \
+		-o Dir::Cache="$d/cache" -o Dir::State::Status=/dev/null \
+		-o APT::Architectures::=amd64 -o APT::Sandbox::User=root \
+		-o Debug::NoLocking=1 "$@"
+}
+
+msixg_trixie_apt_update() {
+	[ -n "${MSIXG_TRIXIE_UPDATED:-}" ] && return 0
+	mkdir -p "$MSIXG_APT_TRIXIE"/{lists/partial,cache/archives/partial}
+	cat > "$MSIXG_APT_TRIXIE/sources.list" <<-EOF
+	deb http://deb.debian.org/debian trixie main
+	deb http://deb.debian.org/debian trixie-backports main
+	EOF
+	msixg_trixie_apt apt-get update -q >&2 ||
+		msixg_die "apt-get update (trixie, private configuration) failed"
+	export MSIXG_TRIXIE_UPDATED=1
+}
+
+# The newest amd64 release of a 7.x line in trixie-backports.
+msixg_trixie_release() {
+	local rel re
+	msixg_trixie_apt_update
+	re="^linux-headers-${1//./\\.}\\.[0-9]+\\+deb13-amd64\$"
+	rel=$(msixg_trixie_apt apt-cache pkgnames "linux-headers-$1." |
+		grep -E "$re" | sed 's/^linux-headers-//' | sort -V | tail -n1)
+	[ -n "$rel" ] || msixg_die "no $1 kernel in trixie-backports"
+	echo "$rel"
+}
+
+# msixg_chroot ROOT [SRC:DST...] -- CMD...: run CMD in ROOT with /proc,
+# /sys, /dev and each SRC (bound at ROOT/DST) mounted, in a private mount
+# namespace, so no mount outlives it however it ends.
+msixg_chroot() {
+	local root=$1 binds=()
+	shift
+	while [ "$1" != -- ]; do
+		binds+=("$1")
+		shift
+	done
+	shift
+	msixg_need_pkgs util-linux mount
+	unshare --mount --propagation private /bin/bash -c '
+		root=$1 n=$2
+		shift 2
+		mount -t proc proc "$root/proc" &&
+		mount -t sysfs sysfs "$root/sys" &&
+		mount --rbind /dev "$root/dev" || exit 1
+		while [ "$n" -gt 0 ]; do
+			mkdir -p "$root/${1#*:}" &&
+			mount --bind "${1%%:*}" "$root/${1#*:}" || exit 1
+			n=$((n - 1))
+			shift
+		done
+		exec chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
+			PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
+	' msixg-chroot "$root" ${#binds[@]} "${binds[@]}" "$@"
+}
+
+# The Debian 13 root where 7.x modules, DKMS packages and UML kernels are
+# built: made once with debootstrap (a few minutes), kept in the cache.
+MSIXG_TRIXIE=$MSIXG_CACHE/trixie-root
+msixg_prepare_trixie_root() {
+	if [ ! -e "$MSIXG_TRIXIE/.ready" ]; then
+		msixg_need_pkgs debootstrap
+		msixg_log "debootstrap --variant=minbase trixie into $MSIXG_TRIXIE (once)"
+		rm -rf --one-file-system "$MSIXG_TRIXIE"
+		debootstrap --variant=minbase trixie "$MSIXG_TRIXIE" \
+			http://deb.debian.org/debian >&2 ||
+			msixg_die "debootstrap trixie failed"
+		cat > "$MSIXG_TRIXIE/etc/apt/sources.list" <<-EOF
+		deb http://deb.debian.org/debian trixie main
+		deb http://deb.debian.org/debian trixie-backports main
+		EOF
+		touch "$MSIXG_TRIXIE/.ready"
+	fi
+	cp /etc/resolv.conf "$MSIXG_TRIXIE/etc/resolv.conf"
+}
+
+# msixg_root_need_pkgs PKG...: msixg_need_pkgs inside the trixie root.
+msixg_root_need_pkgs() {
+	local missing=() p
+	msixg_prepare_trixie_root
+	for p in "$@"; do
+		chroot "$MSIXG_TRIXIE" dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	msixg_log "installing in the trixie root: ${missing[*]}"
+	msixg_chroot "$MSIXG_TRIXIE" -- /bin/sh -c \
+		'apt-get -o DPkg::Lock::Timeout=600 update -q &&
+		 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+			install -y -q --no-install-recommends "$@"' sh "${missing[@]}" >&2 ||
+		msixg_die "apt-get install ${missing[*]} in the trixie root failed"
+}
+
 # Sets KREL, KDIR (headers), KIMAGE (vmlinuz) and KMODS (its modules) for a
-# kernel line.  The image is unpacked into the cache, never installed.
+# kernel line, and KROOT: empty for a line built on this host, else the
+# root it is built in (KDIR is then a path inside it).  The image is
+# unpacked into the cache, never installed.
 msixg_prepare_kernel() {
 	local line=$1 kroot deb
 	msixg_need_pkgs kmod xz-utils gcc make libelf-dev libc6-dev
+	case " $MSIXG_LINES_TRIXIE " in
+	*" $line "*)
+		msixg_prepare_kernel_trixie "$line"
+		return
+		;;
+	esac
+	KROOT=
 	KREL=$(msixg_kernel_release "$(msixg_image_meta "$line")")
 	msixg_need_pkgs "linux-headers-$KREL"
 	KDIR=/usr/src/linux-headers-$KREL
@@ -111,13 +227,57 @@ msixg_prepare_kernel() {
 	KMODS=$kroot/root/lib/modules/$KREL
 }
 
+# 7.x: the image is split in three packages (kernel, modules, base files),
+# all under usr/lib/modules/REL.
+msixg_prepare_kernel_trixie() {
+	local line=$1 kroot p deb
+	KREL=$(msixg_trixie_release "$line")
+	KROOT=$MSIXG_TRIXIE
+	msixg_root_need_pkgs make gcc-14 libc6-dev libelf-dev kmod \
+		"linux-headers-$KREL"
+	KDIR=/usr/src/linux-headers-$KREL
+	kroot=$MSIXG_CACHE/kernels/$KREL
+	if [ ! -e "$kroot/.unpacked" ]; then
+		msixg_log "fetching the $KREL image from trixie-backports"
+		rm -rf "$kroot" && mkdir -p "$kroot"
+		for p in binary-unsigned modules base; do
+			(cd "$kroot" && msixg_trixie_apt apt-get download -q \
+				"linux-$p-$KREL") >&2 ||
+				msixg_die "cannot download linux-$p-$KREL"
+		done
+		for deb in "$kroot"/*.deb; do
+			dpkg-deb -x "$deb" "$kroot/root"
+		done
+		rm -f "$kroot"/*.deb
+		depmod -b "$kroot/root/usr" "$KREL"
+		touch "$kroot/.unpacked"
+	fi
+	KMODS=$kroot/root/usr/lib/modules/$KREL
+	# linux-binary-unsigned names it vmlinuz.unsigned, linux-binary vmlinuz.
+	KIMAGE=$KMODS/vmlinuz
+	[ -e "$KIMAGE" ] || KIMAGE=$KMODS/vmlinuz.unsigned
+}
+
+# msixg_kmake DIR ARGS...: make in DIR (under $KROOT when that is set)
+# against $KDIR, on this host or in the build root.
+msixg_kmake() {
+	local dir=$1
+	shift
+	if [ -n "$KROOT" ]; then
+		msixg_chroot "$KROOT" -- make -C "${dir#"$KROOT"}" KDIR="$KDIR" "$@"
+	else
+		make -C "$dir" KDIR="$KDIR" "$@"
+	fi
+}
+
 # Build the driver against $KDIR in a copy of the tree under the cache (one
-# per kernel, so builds for different kernels never share objects).
-# Prints the path of the .ko.
+# per kernel, so builds for different kernels never share objects; in the
+# build root for 7.x).  Prints the path of the .ko.
 msixg_build_module() {
 	local out=$MSIXG_CACHE/build/$KREL
+	[ -n "$KROOT" ] && out=$KROOT/root/build/$KREL
 	msixg_copy_sources "$out"
-	make -s -C "$out" KDIR="$KDIR" modules >&2 ||
+	msixg_kmake "$out" -s modules >&2 ||
 		msixg_die "module build against $KREL failed"
 	echo "$out/drivers/vfio/pci/msix-guard/msix-guard-vfio-pci.ko"
 }

@@ -12,13 +12,18 @@
 #include <linux/vfio_pci_core.h>
 
 /*
- * Newer vfio-pci cores add ways to reach a BAR that msix-guard does not
- * intercept yet (region info through a .get_region_info_caps op, BAR
- * ranges exported as DMA-bufs): refuse to build rather than leak the MSI-X
- * pages there.  Each new kernel line is reviewed, then admitted here.
+ * The kernel lines msix-guard is built, booted and tested on.  Others fail
+ * closed: each vfio-pci core release may add a way to reach BAR pages (as
+ * 6.19 added DMA-buf export) that nobody here has reviewed.  The same list
+ * is in Kbuild and dkms.conf; how to add a line is in
+ * Documentation/driver-api/vfio/msix-guard.rst ("Adding a kernel").
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#error "msix-guard supports kernels 6.1 to 6.12; newer vfio-pci cores need review first"
+#define MSIXG_LINE(maj, min)						\
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(maj, min, 0) &&		\
+	 LINUX_VERSION_CODE < KERNEL_VERSION(maj, (min) + 1, 0))
+#if !(MSIXG_LINE(6, 1) || MSIXG_LINE(6, 12) || MSIXG_LINE(7, 2) || \
+      MSIXG_LINE(7, 3))
+#error "msix-guard is tested on Linux 6.1, 6.12, 7.2 and 7.3 only; see 'Adding a kernel' in Documentation/driver-api/vfio/msix-guard.rst"
 #endif
 
 /* <linux/unaligned.h> replaced <asm/unaligned.h> in 6.12. */
@@ -45,11 +50,50 @@
 #endif
 
 /*
- * Claim a BAR for vfio and map it for vfio-pci core, as the core does before
- * its first access; vfio_pci_core_disable() releases it.  Exported as
- * vfio_pci_core_setup_barmap() since 6.8; before, the same steps inline.
+ * vfio_pci_core_match() calls .match_token_uuid without a NULL check since
+ * 6.17, and the cdev path skips the VF token check without it.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define MSIXG_MATCH_TOKEN_OP	.match_token_uuid = vfio_pci_core_match_token_uuid,
+#else
+#define MSIXG_MATCH_TOKEN_OP
+#endif
+
+/*
+ * Since 6.19 vfio core answers VFIO_DEVICE_GET_REGION_INFO itself through
+ * the .get_region_info_caps op (and copies the answer to userspace); before,
+ * the driver's .ioctl did all of it.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define MSIXG_HAVE_REGION_INFO_OP 1
+#define MSIXG_REGION_INFO_OP	.get_region_info_caps = msixg_get_region_info_caps,
+#else
+#define MSIXG_REGION_INFO_OP
+#endif
+
+/*
+ * Since 6.19 BAR ranges can be exported as DMA-bufs (for P2P importers),
+ * for drivers that supply vfio_pci_device_ops.get_dmabuf_phys.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0) && \
+	IS_ENABLED(CONFIG_VFIO_PCI_DMABUF)
+#define MSIXG_HAVE_DMABUF 1
+#endif
+
+/*
+ * Claim a BAR for vfio and map it for vfio-pci core, as the core does before
+ * its first access; vfio_pci_core_disable() releases it.  Since 7.2 the core
+ * claims and maps every BAR when the device is enabled, and only says
+ * whether that worked; exported as vfio_pci_core_setup_barmap() from 6.8 to
+ * 7.1; before, the same steps inline.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0)
+static inline int msixg_setup_barmap(struct vfio_pci_core_device *vdev,
+				     int bar)
+{
+	return PTR_ERR_OR_ZERO(vfio_pci_core_get_iomap(vdev, bar));
+}
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 static inline int msixg_setup_barmap(struct vfio_pci_core_device *vdev,
 				     int bar)
 {

@@ -3,8 +3,9 @@
  * msix-guard: vfio-pci variant driver that keeps the MSI-X table out of
  * userspace mappings while still serving registers that share its pages.
  *
- * This file registers the driver and holds the vfio_device_ops table; the
- * trapped BAR pages are handled in trap.c.
+ * This file registers the driver and holds the vfio_device_ops table; what
+ * userspace may map is decided in mapping.c, the trapped BAR pages are
+ * served in trap.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -92,6 +93,8 @@ static const struct vfio_device_ops msixg_vfio_pci_ops = {
 	.mmap		= msixg_mmap,
 	.request	= vfio_pci_core_request,
 	.match		= vfio_pci_core_match,
+	MSIXG_MATCH_TOKEN_OP
+	MSIXG_REGION_INFO_OP
 	MSIXG_IOMMUFD_OPS
 };
 
@@ -108,6 +111,9 @@ static int msixg_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = msixg_init_layout(mdev);
 	if (ret)
 		goto out_put_vdev;
+#ifdef MSIXG_HAVE_DMABUF
+	mdev->core_device.pci_ops = &msixg_pci_dev_ops;
+#endif
 
 	dev_set_drvdata(&pdev->dev, &mdev->core_device);
 	ret = vfio_pci_core_register_device(&mdev->core_device);

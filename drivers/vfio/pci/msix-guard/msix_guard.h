@@ -7,6 +7,7 @@
 #define MSIX_GUARD_H
 
 #include <linux/mutex.h>
+#include <linux/nospec.h>
 #include <linux/pci.h>
 #include <linux/vfio_pci_core.h>
 
@@ -41,18 +42,35 @@ msixg_from_vdev(struct vfio_device *core_vdev)
 	return container_of(core_vdev, struct msixg_device, core_device.vdev);
 }
 
-/* trap.c */
-extern const struct msixg_cache_ops msixg_ioremap_ops;
-int msixg_init_layout(struct msixg_device *mdev);
-int msixg_claim_bars(struct msixg_device *mdev);
+/* The layout of BAR @index when it holds MSI-X structures, or NULL. */
+static inline struct msixg_bar_layout *
+msixg_bar_layout(struct msixg_device *mdev, unsigned int index)
+{
+	struct msixg_bar_layout *l;
 
+	if (index >= PCI_STD_NUM_BARS)
+		return NULL;
+	l = &mdev->layout[array_index_nospec(index, PCI_STD_NUM_BARS)];
+	return msixg_layout_active(l) ? l : NULL;
+}
+
+/* mapping.c: what userspace may map */
+int msixg_init_layout(struct msixg_device *mdev);
+int msixg_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma);
+long msixg_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
+		 unsigned long arg);
+int msixg_get_region_info_caps(struct vfio_device *core_vdev,
+			       struct vfio_region_info *info,
+			       struct vfio_info_cap *caps);
+extern const struct vfio_pci_device_ops msixg_pci_dev_ops;
+
+/* trap.c: the trapped read()/write() path */
+extern const struct msixg_cache_ops msixg_ioremap_ops;
+int msixg_claim_bars(struct msixg_device *mdev);
 ssize_t msixg_read(struct vfio_device *core_vdev, char __user *buf,
 		   size_t count, loff_t *ppos);
 ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,
 		    size_t count, loff_t *ppos);
-int msixg_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma);
-long msixg_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
-		 unsigned long arg);
 int msixg_device_feature(struct vfio_device *core_vdev, u32 flags,
 			 void __user *arg, size_t argsz);
 

@@ -3,7 +3,7 @@
  * msix-guard: the trapped MSI-X pages of a BAR.
  *
  * Pages holding any byte of the MSI-X table or PBA are never mmapped to
- * userspace.  read()/write() on them is serviced here: the table is
+ * userspace (mapping.c).  read()/write() on them is serviced here: the table is
  * virtualized as vfio-pci core does it (reads all-ones, writes dropped), PBA
  * reads and accesses to registers sharing those pages are forwarded to the
  * device through a cache of lazily ioremap()ed pages.  Everything else falls
@@ -11,9 +11,6 @@
  */
 #include <linux/io.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
-#include <linux/nospec.h>
-#include <linux/overflow.h>
-#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
@@ -25,17 +22,6 @@
  * happen with no lock held and a write forwards only what it could copy.
  */
 #define MSIXG_CHUNK	64
-
-static struct msixg_bar_layout *msixg_bar_layout(struct msixg_device *mdev,
-						 unsigned int index)
-{
-	struct msixg_bar_layout *l;
-
-	if (index >= PCI_STD_NUM_BARS)
-		return NULL;
-	l = &mdev->layout[array_index_nospec(index, PCI_STD_NUM_BARS)];
-	return msixg_layout_active(l) ? l : NULL;
-}
 
 /*
  * May the BARs be accessed right now?  Mirrors vfio-pci core's
@@ -101,83 +87,6 @@ const struct msixg_cache_ops msixg_ioremap_ops = {
 	.map = msixg_map_page,
 	.unmap = msixg_unmap_page,
 };
-
-static int msixg_bar_span(struct pci_dev *pdev, u32 reg, u64 size,
-			  unsigned int *bar, struct msixg_span *span)
-{
-	*bar = reg & PCI_MSIX_TABLE_BIR;
-	if (*bar >= PCI_STD_NUM_BARS) {
-		pci_err(pdev, "msix-guard: MSI-X BIR %u is not a BAR\n", *bar);
-		return -EINVAL;
-	}
-	if (!(pci_resource_flags(pdev, *bar) & IORESOURCE_MEM)) {
-		pci_err(pdev, "msix-guard: BAR%u holding MSI-X is not a memory BAR\n",
-			*bar);
-		return -EINVAL;
-	}
-	span->start = reg & PCI_MSIX_TABLE_OFFSET;
-	span->end = span->start + size;
-	return 0;
-}
-
-/**
- * msixg_init_layout() - read the MSI-X capability and plan the withheld pages
- * @mdev: the device being probed
- *
- * Return: 0, also for a device without MSI-X; -EINVAL for a layout that
- * cannot be right, after saying why.
- */
-int msixg_init_layout(struct msixg_device *mdev)
-{
-	struct pci_dev *pdev = mdev->core_device.pdev;
-	struct msixg_span none = {}, table, pba;
-	unsigned int table_bar, pba_bar, bar, i;
-	u32 table_reg, pba_reg;
-	const char *why;
-	u16 flags, nvec;
-	int ret, slot;
-
-	if (!pdev->msix_cap)
-		return 0;
-
-	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &flags);
-	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table_reg);
-	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_PBA, &pba_reg);
-	nvec = (flags & PCI_MSIX_FLAGS_QSIZE) + 1;
-
-	ret = msixg_bar_span(pdev, table_reg, nvec * PCI_MSIX_ENTRY_SIZE,
-			     &table_bar, &table);
-	if (ret)
-		return ret;
-	ret = msixg_bar_span(pdev, pba_reg, DIV_ROUND_UP(nvec, 64) * 8,
-			     &pba_bar, &pba);
-	if (ret)
-		return ret;
-
-	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
-		struct msixg_bar_layout *l = &mdev->layout[bar];
-
-		if (bar != table_bar && bar != pba_bar)
-			continue;
-		ret = msixg_layout_init(l, pci_resource_len(pdev, bar),
-					PAGE_SHIFT,
-					bar == table_bar ? table : none,
-					bar == pba_bar ? pba : none, &why);
-		if (ret) {
-			pci_err(pdev, "msix-guard: BAR%u: %s\n", bar, why);
-			return ret;
-		}
-
-		mdev->slot_base[bar] = mdev->cache.nr_slots;
-		for (i = 0; i < l->nr_fwd_pages; i++) {
-			slot = msixg_cache_add_slot(&mdev->cache, bar,
-						    l->fwd_pages[i]);
-			if (slot < 0)
-				return slot;
-		}
-	}
-	return 0;
-}
 
 /* One forwarded piece: @data holds it little-endian, as the device sees it. */
 static int msixg_forward(struct msixg_device *mdev, unsigned int bar,
@@ -401,120 +310,6 @@ ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,
 	msixg_cache_invalidate(&mdev->cache);
 	mutex_unlock(&mdev->cmd_lock);
 	return ret;
-}
-
-int msixg_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma)
-{
-	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
-	unsigned int index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
-	struct msixg_bar_layout *l = msixg_bar_layout(mdev, index);
-	u64 pgoff, start, len, end;
-
-	if (l) {
-		pgoff = vma->vm_pgoff &
-			((1UL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
-		start = pgoff << PAGE_SHIFT;
-		len = vma->vm_end - vma->vm_start;
-		if (!len || check_add_overflow(start, len, &end) ||
-		    msixg_layout_overlaps_withheld(l, start, len))
-			return -EINVAL;
-	}
-	return vfio_pci_core_mmap(core_vdev, vma);
-}
-
-static int msixg_add_sparse_cap(const struct msixg_bar_layout *l,
-				struct vfio_info_cap *caps, unsigned int *nr)
-{
-	struct msixg_span areas[MSIXG_MAX_AREAS];
-	struct vfio_region_info_cap_sparse_mmap *sparse;
-	unsigned int i;
-	size_t size;
-	int ret;
-
-	*nr = msixg_layout_mmap_areas(l, areas);
-	if (!*nr)
-		return 0;
-
-	size = struct_size(sparse, areas, *nr);
-	sparse = kzalloc(size, GFP_KERNEL);
-	if (!sparse)
-		return -ENOMEM;
-	sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
-	sparse->header.version = 1;
-	sparse->nr_areas = *nr;
-	for (i = 0; i < *nr; i++) {
-		sparse->areas[i].offset = areas[i].start;
-		sparse->areas[i].size = areas[i].end - areas[i].start;
-	}
-	ret = vfio_info_add_capability(caps, &sparse->header, size);
-	kfree(sparse);
-	return ret;
-}
-
-/*
- * Region info of an MSI-X BAR: mmappable only in the areas of the sparse
- * list, and never MSIX_MAPPABLE.  A BAR whose every page is withheld is not
- * mmappable at all.
- */
-static long msixg_ioctl_get_region_info(struct msixg_device *mdev,
-					unsigned long arg)
-{
-	struct vfio_pci_core_device *vdev = &mdev->core_device;
-	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
-	struct vfio_region_info __user *uarg = (void __user *)arg;
-	struct vfio_info_cap caps = { .buf = NULL, .size = 0 };
-	struct msixg_bar_layout *l;
-	struct vfio_region_info info;
-	unsigned int nr_areas = 0;
-	int ret;
-
-	if (copy_from_user(&info, uarg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-
-	l = msixg_bar_layout(mdev, info.index);
-	if (!l || !vdev->bar_mmap_supported[l - mdev->layout])
-		return vfio_pci_core_ioctl(&vdev->vdev,
-					   VFIO_DEVICE_GET_REGION_INFO, arg);
-
-	ret = msixg_add_sparse_cap(l, &caps, &nr_areas);
-	if (ret)
-		return ret;
-
-	info.offset = VFIO_PCI_INDEX_TO_OFFSET(l - mdev->layout);
-	info.size = l->bar_size;
-	info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
-	if (nr_areas)
-		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
-
-	if (caps.size) {
-		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			info.argsz = sizeof(info) + caps.size;
-			info.cap_offset = 0;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user(uarg + 1, caps.buf, caps.size)) {
-				kfree(caps.buf);
-				return -EFAULT;
-			}
-			info.cap_offset = sizeof(info);
-		}
-		kfree(caps.buf);
-	}
-	return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
-}
-
-long msixg_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
-		 unsigned long arg)
-{
-	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
-
-	/* Resets reach the cache through reset_prepare/reset_done. */
-	if (cmd == VFIO_DEVICE_GET_REGION_INFO)
-		return msixg_ioctl_get_region_info(mdev, arg);
-	return vfio_pci_core_ioctl(core_vdev, cmd, arg);
 }
 
 int msixg_device_feature(struct vfio_device *core_vdev, u32 flags,
