@@ -56,16 +56,15 @@ run_suite() {
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
+sel=$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard
 for s in $SUITES; do
 	case $s in
-	lint) run_suite lint "$here/lint.sh" 6.12 6.1 ;;
-	kunit) run_suite kunit "$here/kunit.sh" ;;
-	e2e-6.12) run_suite e2e-6.12 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.12 ;;
-	e2e-6.1) run_suite e2e-6.1 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.1 ;;
-	stress-6.12) run_suite stress-6.12 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.12 stress ;;
-	stress-6.1) run_suite stress-6.1 "$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard/run.sh" 6.1 stress ;;
-	dkms-6.12) run_suite dkms-6.12 "$here/dkms.sh" 6.12 ;;
-	dkms-6.1) run_suite dkms-6.1 "$here/dkms.sh" 6.1 ;;
+	lint) run_suite lint "$here/lint.sh" 6.12 6.1 7.3 7.2 ;;
+	kunit) run_suite kunit "$here/kunit.sh" 6.12 ;;
+	kunit-7.3) run_suite kunit-7.3 "$here/kunit.sh" 7.3 ;;
+	e2e-*) run_suite "$s" "$sel/run.sh" "${s#e2e-}" ;;
+	stress-*) run_suite "$s" "$sel/run.sh" "${s#stress-}" stress ;;
+	dkms-*) run_suite "$s" "$here/dkms.sh" "${s#dkms-}" ;;
 	deb) run_suite deb "$here/deb.sh" ;;
 	debug) run_suite debug "$here/debug.sh" ;;
 	fresh) run_suite fresh "$here/fresh.sh" ;;

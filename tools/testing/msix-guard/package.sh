@@ -5,6 +5,7 @@
 #
 #   package.sh version     print the version (from dkms.conf, its one place)
 #   package.sh dkms-src    stage the DKMS source tree, print its path
+#                          (under \$MSIXG_DKMS_SRC if set)
 #   package.sh deb         build msix-guard-dkms_<ver>_all.deb, print its path
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -23,8 +24,10 @@ version)
 	echo "$version"
 	;;
 dkms-src)
-	stage "$MSIXG_CACHE/dkms-src/msix-guard-$version"
-	echo "$MSIXG_CACHE/dkms-src/msix-guard-$version"
+	# MSIXG_DKMS_SRC: where to stage it (a build root's tree for 7.x).
+	dir=${MSIXG_DKMS_SRC:-$MSIXG_CACHE/dkms-src}/msix-guard-$version
+	stage "$dir"
+	echo "$dir"
 	;;
 deb)
 	msixg_need_pkgs dpkg-dev debhelper dh-dkms fakeroot

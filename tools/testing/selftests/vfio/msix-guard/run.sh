@@ -11,7 +11,7 @@
 #   smoke:  the same on the megasas-gen2 alone (a module already proven by
 #           check, built another way, e.g. by DKMS)
 #   stress: random trapped accesses racing decode toggles, resets and
-#           re-opens, on two devices at once, for MSIXG_STRESS_SECS (60)
+#           re-opens, on two devices at once, for MSIXG_STRESS_SECS (40)
 # MSIXG_KO=path: test that module (e.g. DKMS-built) instead of building one.
 # Output ends with "e2e-LINE: N passed, N failed".
 set -euo pipefail
@@ -40,7 +40,7 @@ qdevs=(-device megasas-gen2,addr=03.0
 if [ "$flow" = stress ]; then
 	devices="0000:00:03.0:1 0000:00:06.0:2"
 	label=${MSIXG_LABEL:-stress-$line}
-	secs=${MSIXG_STRESS_SECS:-60}
+	secs=${MSIXG_STRESS_SECS:-40}
 	tmo=$((secs * 4 + 300))
 elif [ "$flow" = smoke ]; then
 	qdevs=(-device megasas-gen2,addr=03.0)
