@@ -6,7 +6,7 @@
 # kernel's semantic patches, and our own semantic patches (which must also
 # catch the deliberate violations in cocci/bad/, or they guard nothing).
 #
-# Usage: lint.sh [KERNEL_LINE...]   (default: 6.12 6.1)
+# Usage: lint.sh [KERNEL_LINE...]   (default: 6.12 6.1 7.3 7.2)
 #
 # checkpatch ignores, all of them, and why:
 #   compat.h: LINUX_VERSION_CODE, CONSTANT_COMPARISON -- compat.h is the one
@@ -15,7 +15,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-lines=${*:-"6.12 6.1"}
+lines=${*:-"6.12 6.1 7.3 7.2"}
 drv=drivers/vfio/pci/msix-guard
 cocci_dir=$MSIXG_REPO/tools/testing/msix-guard/cocci
 pass=0
@@ -32,7 +32,7 @@ gate() {	# gate NAME OUTPUT_FILE: passes when the file is empty
 	fi
 }
 
-msixg_need_pkgs sparse coccinelle ocaml-nox perl
+msixg_need_pkgs sparse coccinelle ocaml-nox perl tar
 src=$("$(dirname "$0")/kernel-source.sh")
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -50,19 +50,42 @@ done
 
 for line in $lines; do
 	msixg_prepare_kernel "$line"
+	# 7.x: built (and checked with sparse) in the trixie root.
 	build=$MSIXG_CACHE/lint/$KREL
-	rm -rf "$build" && mkdir -p "$build"
-	cp -r Kbuild Makefile drivers "$build/"
-	make -s -C "$build" KDIR="$KDIR" W=1 modules > "$out/w1" 2>&1 ||
+	[ -n "$KROOT" ] && build=$KROOT/root/lint/$KREL && msixg_root_need_pkgs sparse
+	rm -rf "$build"
+	msixg_copy_sources "$build"
+	msixg_kmake "$build" -s W=1 modules > "$out/w1" 2>&1 ||
 		echo "build failed" >> "$out/w1"
 	grep -E 'warning|error' "$out/w1" > "$out/w1.find"
 	[ -s "$build/$drv/msix-guard-vfio-pci.ko" ] || echo "no module built" >> "$out/w1.find"
 	gate "W=1 build against $KREL" "$out/w1.find"
-	make -s -C "$KDIR" M="$build" CONFIG_MSIX_GUARD_VFIO_PCI=m C=2 \
-		CHECK=sparse modules > "$out/sparse" 2>&1
+	msixg_kmake "$build" -s C=2 CHECK=sparse modules > "$out/sparse" 2>&1
 	grep -E 'warning|error' "$out/sparse" > "$out/sparse.find"
 	gate "sparse against $KREL" "$out/sparse.find"
 done
+
+# A kernel line outside the tested set: make stops before compiling
+# anything, saying why (the 6.12 headers, told they are 6.13).
+msixg_prepare_kernel 6.12
+rm -rf "$out/untested" && msixg_copy_sources "$out/untested"
+make -s -C "$out/untested" KDIR="$KDIR" PATCHLEVEL=13 modules > "$out/untested.log" 2>&1
+: > "$out/refuse"
+grep -q 'Linux 6.13 is not a tested kernel line' "$out/untested.log" ||
+	{ echo "no refusal:"; tail -n 5 "$out/untested.log"; } > "$out/refuse"
+[ -z "$(find "$out/untested" -name '*.o')" ] || echo "objects were built" >> "$out/refuse"
+gate "make stops at once for an untested kernel line" "$out/refuse"
+
+# dkms.conf's BUILD_EXCLUSIVE_KERNEL admits exactly the tested lines.
+re=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' "$MSIXG_REPO/dkms.conf")
+: > "$out/dkmsre"
+for k in 6.1.0-57-amd64 6.12.117+deb12-amd64 7.2.12+deb13-amd64 7.3.4+deb13-amd64; do
+	[[ $k =~ $re ]] || echo "refuses tested $k" >> "$out/dkmsre"
+done
+for k in 6.10.0 6.11.1 6.13.0 6.17.3 6.19.1 7.1.0 7.4.0 7.30.1 16.1.0 5.10.0; do
+	[[ $k =~ $re ]] && echo "admits untested $k" >> "$out/dkmsre"
+done
+gate "dkms.conf BUILD_EXCLUSIVE_KERNEL is exactly 6.1, 6.12, 7.2, 7.3" "$out/dkmsre"
 
 # A kernel without CONFIG_VFIO_PCI_CORE: make refuses, saying why.
 fake=$out/fake-kdir

@@ -18,12 +18,13 @@
  * is in Kbuild and dkms.conf; how to add a line is in
  * Documentation/driver-api/vfio/msix-guard.rst ("Adding a kernel").
  */
-#define MSIXG_LINE(maj, min)						\
-	(LINUX_VERSION_CODE >= KERNEL_VERSION(maj, min, 0) &&		\
-	 LINUX_VERSION_CODE < KERNEL_VERSION(maj, (min) + 1, 0))
-#if !(MSIXG_LINE(6, 1) || MSIXG_LINE(6, 12) || MSIXG_LINE(7, 2) || \
-      MSIXG_LINE(7, 3))
-#error "msix-guard is tested on Linux 6.1, 6.12, 7.2 and 7.3 only; see 'Adding a kernel' in Documentation/driver-api/vfio/msix-guard.rst"
+#define MSIXG_LINE_CODE		(LINUX_VERSION_CODE & ~0xff)	/* no sublevel */
+#if MSIXG_LINE_CODE != KERNEL_VERSION(6, 1, 0) &&	\
+	MSIXG_LINE_CODE != KERNEL_VERSION(6, 12, 0) &&	\
+	MSIXG_LINE_CODE != KERNEL_VERSION(7, 2, 0) &&	\
+	MSIXG_LINE_CODE != KERNEL_VERSION(7, 3, 0)
+#error "msix-guard is tested on Linux 6.1, 6.12, 7.2 and 7.3 only; see " \
+	"'Adding a kernel' in Documentation/driver-api/vfio/msix-guard.rst"
 #endif
 
 /* <linux/unaligned.h> replaced <asm/unaligned.h> in 6.12. */
