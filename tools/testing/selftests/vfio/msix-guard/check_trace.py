@@ -366,6 +366,21 @@ def check_adjacent(dev, events, res):
               f"({len(want)} device accesses)", "; ".join(problems[:8]))
 
 
+def rinfo(path):
+    with open(path, errors="replace") as fh:
+        return sorted(line.strip() for line in fh
+                      if line.startswith("MSIXG RINFO "))
+
+
+def check_rinfo(console, ref, res):
+    """Region info of the MSI-X BARs, as another kernel line reported it."""
+    want, got = rinfo(ref), rinfo(console)
+    diff = [f"-{x}" for x in want if x not in got] + \
+        [f"+{x}" for x in got if x not in want]
+    res.check(want and not diff, "region-info-equals-reference",
+              "; ".join(diff[:4]) or f"no region info in {ref}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--console", required=True)
@@ -377,6 +392,9 @@ def main():
                     help="KUnit suites the guest kernel must have run")
     ap.add_argument("--stress", action="store_true",
                     help="the stress flow: only the decode windows are traced")
+    ap.add_argument("--rinfo-ref", metavar="CONSOLE",
+                    help="another kernel's console: the MSI-X BARs' region "
+                    "info must be the same")
     args = ap.parse_args()
 
     res = Result(args.label)
@@ -404,6 +422,8 @@ def main():
         check_control(dev, events, res)
         check_pba(dev, events, res)
         check_adjacent(dev, events, res)
+    if args.rinfo_ref:
+        check_rinfo(args.console, args.rinfo_ref, res)
     print(f"{args.label}: {res.passed} passed, {res.failed} failed")
     return 1 if res.failed else 0
 

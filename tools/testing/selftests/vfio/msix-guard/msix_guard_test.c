@@ -4,7 +4,8 @@
  * device fd of an emulated PCI device.
  *
  *   msix_guard_test snapshot BDF FILE    device on stock vfio-pci: record
- *                                        what must not change
+ *                                        what must not change (and, in
+ *                                        FILE.dmabuf, its DMA-buf answers)
  *   msix_guard_test check BDF FILE FLAGS device on msix-guard: check it,
  *                                        compare with the snapshot; FLAGS
  *                                        bit 0: exercise registers adjacent
@@ -54,6 +55,23 @@
 #include <linux/vfio.h>
 
 #define MAX_AREAS 8
+
+/* uAPI of newer kernels (6.19) that bookworm's headers lack. */
+#ifndef VFIO_DEVICE_FEATURE_DMA_BUF
+#define VFIO_DEVICE_FEATURE_DMA_BUF 11
+struct vfio_region_dma_range {
+	__u64 offset;
+	__u64 length;
+};
+
+struct vfio_device_feature_dma_buf {
+	__u32 region_index;
+	__u32 open_flags;
+	__u32 flags;
+	__u32 nr_ranges;
+	struct vfio_region_dma_range dma_ranges[];
+};
+#endif
 
 struct span {
 	uint64_t start, end;
@@ -874,6 +892,120 @@ static void lifecycle(struct dev *d, bool can_reset)
 }
 
 /* What the host needs to match the trace: the MSI-X layout and the BARs. */
+/*
+ * VFIO_DEVICE_FEATURE_DMA_BUF on one range of a BAR (PROBE only when @len
+ * is 0): 0 when the export worked (the dma-buf fd is closed at once) or
+ * -errno.
+ */
+static int dmabuf_export(struct dev *d, unsigned int bar, uint64_t off,
+			 uint64_t len)
+{
+	uint64_t buf[8] = { 0 };
+	struct vfio_device_feature *f = (void *)buf;
+	struct vfio_device_feature_dma_buf *db = (void *)f->data;
+	int ret;
+
+	f->argsz = sizeof(*f) + sizeof(*db) + sizeof(db->dma_ranges[0]);
+	f->flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_DMA_BUF |
+		   (len ? 0 : VFIO_DEVICE_FEATURE_PROBE);
+	db->region_index = bar;
+	db->open_flags = O_RDWR | O_CLOEXEC;
+	db->nr_ranges = 1;
+	db->dma_ranges[0].offset = off;
+	db->dma_ranges[0].length = len;
+	ret = ioctl(d->fd, VFIO_DEVICE_FEATURE, f);
+	if (ret < 0)
+		return -errno;
+	if (len)
+		close(ret);
+	return 0;
+}
+
+/* The DMA-buf ranges tried on each MSI-X BAR, and whether they reach a withheld page. */
+struct dmabuf_case {
+	const char *name;
+	uint64_t off, len;
+	bool withheld;
+};
+
+static unsigned int dmabuf_cases(struct dev *d, unsigned int bar,
+				 struct dmabuf_case *c)
+{
+	uint64_t size = d->bar_size[bar], page, first = UINT64_MAX;
+	uint64_t full = (size + d->page - 1) / d->page * d->page;
+	struct span areas[MAX_AREAS];
+	unsigned int n = 0;
+
+	for (page = 0; page < size && first == UINT64_MAX; page += d->page)
+		if (page_withheld(d, bar, page))
+			first = page;
+	c[n++] = (struct dmabuf_case){ "probe", 0, 0, false };
+	c[n++] = (struct dmabuf_case){ "withheld-page", first, d->page, true };
+	c[n++] = (struct dmabuf_case){ "whole-bar", 0, full, true };
+	if (expected_areas(d, bar, size, areas))
+		c[n++] = (struct dmabuf_case){ "mappable-page", areas[0].start,
+					       d->page, false };
+	if (first)
+		c[n++] = (struct dmabuf_case){ "straddling", first - d->page,
+					       2 * d->page, true };
+	return n;
+}
+
+/* Results on stock vfio-pci, one line per case, for check_dmabuf(). */
+static void snapshot_dmabuf(struct dev *d, FILE *out)
+{
+	unsigned int bars[2] = { d->msix.table_bar, d->msix.pba_bar }, i, j, n;
+	struct dmabuf_case c[8];
+
+	for (i = 0; i < 2 && d->msix.present; i++) {
+		if (i == 1 && bars[1] == bars[0])
+			break;
+		n = dmabuf_cases(d, bars[i], c);
+		for (j = 0; j < n; j++)
+			fprintf(out, "%u %s %d\n", bars[i], c[j].name,
+				dmabuf_export(d, bars[i], c[j].off, c[j].len));
+	}
+}
+
+/*
+ * DMA-buf export (kernels with VFIO_DEVICE_FEATURE_DMA_BUF): a range that
+ * reaches a withheld page is refused with EINVAL wherever stock vfio-pci
+ * offers the feature at all; every other request gets stock's answer.
+ */
+static void check_dmabuf(struct dev *d, const char *file)
+{
+	char name[64];
+	unsigned int bar, i, n;
+	struct dmabuf_case c[8];
+	int stock, got;
+	FILE *f = fopen(file, "r");
+
+	if (!f) {
+		result(d, false, "dmabuf-stock-results", "no %s", file);
+		return;
+	}
+	while (fscanf(f, "%u %63s %d", &bar, name, &stock) == 3) {
+		n = dmabuf_cases(d, bar, c);
+		for (i = 0; i < n && strcmp(c[i].name, name); i++)
+			;
+		if (i == n) {
+			result(d, false, "dmabuf-case", "unknown case %s", name);
+			continue;
+		}
+		got = dmabuf_export(d, bar, c[i].off, c[i].len);
+		printf("MSIXG DMABUF %s BAR%u %s stock %d msix-guard %d\n",
+		       d->bdf, bar, name, stock, got);
+		if (c[i].withheld && stock != -ENOTTY && stock != -EOPNOTSUPP)
+			result(d, got == -EINVAL, "dmabuf-withheld-refused",
+			       "BAR%u %s: %d (stock %d), want %d", bar, name,
+			       got, stock, -EINVAL);
+		else
+			result(d, got == stock, "dmabuf-as-stock",
+			       "BAR%u %s: %d, stock %d", bar, name, got, stock);
+	}
+	fclose(f);
+}
+
 static void print_layout(struct dev *d)
 {
 	unsigned int i;
@@ -893,6 +1025,7 @@ static void print_layout(struct dev *d)
 static void check(struct dev *d, const char *snap, unsigned int adjacent)
 {
 	unsigned int bars[2] = { d->msix.table_bar, d->msix.pba_bar }, i;
+	char dmabuf_file[PATH_MAX];
 
 	if (!d->msix.present) {
 		result(d, false, "msix-present", "device has no MSI-X capability");
@@ -906,6 +1039,9 @@ static void check(struct dev *d, const char *snap, unsigned int adjacent)
 		if (i == 1 && bars[1] == bars[0])
 			break;
 		info = region_info(d, bars[i]);
+		/* For the host to compare across kernels. */
+		printf("MSIXG RINFO %s ", d->bdf);
+		print_region(d, bars[i], stdout);
 		check_region_info(d, bars[i]);
 		check_mmap(d, bars[i], info->size);
 		check_ranges(d, bars[i], info->size);
@@ -916,6 +1052,8 @@ static void check(struct dev *d, const char *snap, unsigned int adjacent)
 	if (adjacent & 1)
 		check_adjacent(d);
 	check_snapshot(d, snap);
+	snprintf(dmabuf_file, sizeof(dmabuf_file), "%s.dmabuf", snap);
+	check_dmabuf(d, dmabuf_file);
 	lifecycle(d, adjacent & 2);
 }
 
@@ -1260,10 +1398,18 @@ int main(int argc, char **argv)
 	read_config(&d);
 
 	if (!strcmp(argv[1], "snapshot") && argc == 4) {
+		char dmabuf_file[PATH_MAX];
+
 		f = fopen(argv[3], "w");
 		if (!f)
 			die("snapshot");
 		snapshot(&d, f);
+		fclose(f);
+		snprintf(dmabuf_file, sizeof(dmabuf_file), "%s.dmabuf", argv[3]);
+		f = fopen(dmabuf_file, "w");
+		if (!f)
+			die("snapshot");
+		snapshot_dmabuf(&d, f);
 		fclose(f);
 	} else if (!strcmp(argv[1], "check") && argc == 5) {
 		check(&d, argv[3], atoi(argv[4]));

@@ -13,6 +13,8 @@
 #   stress: random trapped accesses racing decode toggles, resets and
 #           re-opens, on two devices at once, for MSIXG_STRESS_SECS (40)
 # MSIXG_KO=path: test that module (e.g. DKMS-built) instead of building one.
+# MSIXG_RINFO_REF=CONSOLE: the region info of the MSI-X BARs must equal what
+# the VM of that console (another kernel line's run) reported.
 # Output ends with "e2e-LINE: N passed, N failed".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,7 +66,8 @@ msixg_boot "$work/vm" "$tmo" "MSIXG_DEVICES=\"$devices\" MSIXG_STRESS_SECS=$secs
 ok=0
 msixg_python "$here/check_trace.py" --console "$work/vm.console" \
 	--trace "$work/vm.trace" --qemu-rc "$rc" --label "$label" \
-	--expect-devices "$ndev" $([ "$flow" = stress ] && echo --stress) || ok=$?
+	--expect-devices "$ndev" $([ "$flow" = stress ] && echo --stress) \
+	${MSIXG_RINFO_REF:+--rinfo-ref "$MSIXG_RINFO_REF"} || ok=$?
 # The trace is large; it is kept only to debug a failure.
 [ "$ok" -ne 0 ] || rm -f "$work/vm.trace"
 exit "$ok"
