@@ -76,10 +76,15 @@ inner() {	# in the private mount namespace: build the root, run, tear down
 		cd /root/msix-guard || exit 1
 		command -v make >/dev/null ||
 			{ apt-get update -q && apt-get install -y -q make; } > /root/make-install.log 2>&1
+		t0=$SECONDS
 		make demo > /root/demo.log 2>&1; echo "demo rc $?" > /root/demo.rc
+		t1=$SECONDS
 		tools/testing/msix-guard/check.sh e2e-6.12 > /root/e2e.log 2>&1
 		echo "e2e rc $?" > /root/e2e.rc
+		echo "make demo $((t1 - t0)) s, check.sh e2e-6.12 $((SECONDS - t1)) s" > /root/times
 		' </dev/null
+	msixg_log "in the fresh root: $(cat "$root/root/times" 2>/dev/null)"
+	cat "$root/root/times" 2>/dev/null
 
 	cat "$root/root/make-install.log" "$root/root/demo.log" "$root/root/e2e.log" \
 		> "$inner_log" 2>/dev/null

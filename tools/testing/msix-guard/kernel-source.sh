@@ -19,6 +19,7 @@ case $line in
 	sysroot=
 	driver=$MSIXG_REPO/drivers/vfio/pci/msix-guard
 	version=$(dpkg-query -W -f='${Version}' "$pkg")
+	uml=$MSIXG_CACHE/kunit-uml
 	;;
 7.3)
 	msixg_root_need_pkgs "$pkg" xz-utils
@@ -26,6 +27,7 @@ case $line in
 	top=$sysroot/root
 	driver=/msixg-driver
 	version=$(chroot "$sysroot" dpkg-query -W -f='${Version}' "$pkg")
+	uml=$top/kunit-uml-$line
 	;;
 *)
 	msixg_die "no kernel source for '$line' (6.12 or 7.3)"
@@ -36,7 +38,8 @@ tarball=$sysroot/usr/src/$pkg.tar.xz
 src=$top/$pkg
 if [ "$(cat "$src/.msixg-version" 2>/dev/null)" != "$version" ]; then
 	msixg_log "unpacking $pkg $version into $top"
-	rm -rf "$src" "$MSIXG_CACHE/kunit-uml" "$MSIXG_CACHE/kunit-uml-$line"
+	# A UML build of the old source would not notice the new one.
+	rm -rf "$src" "$uml"
 	mkdir -p "$top"
 	tar -C "$top" -xaf "$tarball"
 	echo "$version" > "$src/.msixg-version"
