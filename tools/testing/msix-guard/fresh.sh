@@ -14,8 +14,10 @@
 # Only downloads are shared with the host, since they are not what is being
 # tested: the apt archive cache (.debs) and the unpacked kernel images.
 #
-# Every mount lives in a private mount namespace (unshare -m), so none can
-# outlive the suite, however it ends; a trap also unmounts on every normal
+# Every mount lives in a private mount namespace and every process in a
+# private PID namespace (unshare -m -p --kill-child): when the suite ends,
+# however (even SIGKILL), every process in the root dies with it and the
+# mounts go with the last of them.  A trap also unmounts on every normal
 # exit path, and the root is deleted only after that.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -69,7 +71,8 @@ inner() {	# in the private mount namespace: build the root, run, tear down
 	done
 	msixg_ok "the root is minimal (none of: $absent)" test -z "$missing"
 
-	# What the README says, with nothing of the host's environment.
+	# What the README says, with nothing of the host's environment.  In the
+	# background, so that a signal runs the trap at once, not after it.
 	chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		/bin/bash -c '
@@ -82,7 +85,8 @@ inner() {	# in the private mount namespace: build the root, run, tear down
 		tools/testing/msix-guard/check.sh e2e-6.12 > /root/e2e.log 2>&1
 		echo "e2e rc $?" > /root/e2e.rc
 		echo "make demo $((t1 - t0)) s, check.sh e2e-6.12 $((SECONDS - t1)) s" > /root/times
-		' </dev/null
+		' </dev/null &
+	wait $!
 	msixg_log "in the fresh root: $(cat "$root/root/times" 2>/dev/null)"
 	cat "$root/root/times" 2>/dev/null
 
@@ -128,4 +132,4 @@ if [ ! -s "$base" ]; then
 	rm -rf --one-file-system "$top/base"
 fi
 # Mounts made in a private namespace vanish with it, even if this is killed.
-exec unshare --mount --propagation private "$0" --inner
+exec unshare --mount --propagation private --pid --fork --kill-child "$0" --inner

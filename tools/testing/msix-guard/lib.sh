@@ -127,8 +127,8 @@ msixg_trixie_release() {
 }
 
 # msixg_chroot ROOT [SRC:DST...] -- CMD...: run CMD in ROOT with /proc,
-# /sys, /dev and each SRC (bound at ROOT/DST) mounted, in a private mount
-# namespace, so no mount outlives it however it ends.
+# /sys, /dev and each SRC (bound at ROOT/DST) mounted, in private mount and
+# PID namespaces, so no mount or process outlives it however it ends.
 msixg_chroot() {
 	local root=$1 binds=()
 	shift
@@ -138,7 +138,7 @@ msixg_chroot() {
 	done
 	shift
 	msixg_need_pkgs util-linux mount
-	unshare --mount --propagation private /bin/bash -c '
+	unshare --mount --propagation private --pid --fork --kill-child /bin/bash -c '
 		root=$1 n=$2
 		shift 2
 		mount -t proc proc "$root/proc" &&
