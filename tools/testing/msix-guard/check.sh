@@ -9,7 +9,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SUITES=${*:-"lint kunit kunit-7.3 e2e-6.12 e2e-6.1 e2e-7.3 stress-6.12 stress-7.3 dkms-6.12 dkms-6.1 dkms-7.3 deb debug fresh"}
+SUITES=${*:-"lint kunit kunit-7.3 e2e-6.12 e2e-6.1 e2e-7.3 parity-6.12 parity-7.3 stress-6.12 stress-7.3 dkms-6.12 dkms-6.1 dkms-7.3 deb debug fresh"}
 logs=$MSIXG_CACHE/logs
 mkdir -p "$logs"
 total_pass=0
@@ -71,6 +71,7 @@ for s in $SUITES; do
 		MSIXG_RINFO_REF=$ref run_suite "$s" "$sel/run.sh" "${s#e2e-}"
 		;;
 	stress-*) run_suite "$s" "$sel/run.sh" "${s#stress-}" stress ;;
+	parity-*) run_suite "$s" "$sel/run.sh" "${s#parity-}" parity ;;
 	dkms-*) run_suite "$s" "$here/dkms.sh" "${s#dkms-}" ;;
 	deb) run_suite deb "$here/deb.sh" ;;
 	debug) run_suite debug "$here/debug.sh" ;;

@@ -312,11 +312,13 @@ msixg_stage_vfio_modules() {
 	[ -s "$dest/order" ] || msixg_die "no vfio-pci modules in $KMODS"
 }
 
-# Build a static guest program from a C file into $2.
+# msixg_build_guest_prog OUT SRC...: a static guest program.
 msixg_build_guest_prog() {
+	local out=$1
+	shift
 	msixg_need_pkgs gcc libc6-dev linux-libc-dev
-	gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$2" "$1" ||
-		msixg_die "building $1 failed"
+	gcc -static -pthread -O2 -Wall -Wextra -Werror -o "$out" "$@" ||
+		msixg_die "building $out failed"
 }
 
 # msixg_stage_vm WORK FLOW [KO]: WORK/vm.cpio.gz, a busybox initramfs
@@ -336,7 +338,10 @@ msixg_stage_vm() {
 		*) cp "$ko" "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
 		esac
 	fi
-	msixg_build_guest_prog "$sel/msix_guard_test.c" "$work/root/msix_guard_test"
+	msixg_build_guest_prog "$work/root/msix_guard_test" \
+		"$sel/msix_guard_test.c" "$sel/vfio_dev.c"
+	msixg_build_guest_prog "$work/root/msix_guard_parity" \
+		"$sel/parity.c" "$sel/vfio_dev.c"
 	install -m755 "$sel/init" "$work/root/init"
 	cp "$sel/msixg.sh" "$work/root/lib/msixg.sh"
 	cp "$flow" "$work/root/flow.sh"

@@ -11,6 +11,7 @@
  */
 #include <linux/io.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/pm_runtime.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
@@ -18,15 +19,9 @@
 #include "msix_guard.h"
 
 /*
- * Trapped bytes are bounced through a buffer of this size, so user copies
- * happen with no lock held and a write forwards only what it could copy.
- */
-#define MSIXG_CHUNK	64
-
-/*
  * May the BARs be accessed right now?  Mirrors vfio-pci core's
- * __vfio_pci_memory_enabled(), which is not exported, and also says no while
- * userspace has put the device in low power (VFIO_DEVICE_FEATURE_LOW_POWER_*).
+ * __vfio_pci_memory_enabled(), which its own BAR accesses check and which is
+ * not exported before 6.19.
  */
 static bool msixg_memory_enabled(struct vfio_pci_core_device *vdev)
 {
@@ -36,8 +31,7 @@ static bool msixg_memory_enabled(struct vfio_pci_core_device *vdev)
 	lockdep_assert_held(&vdev->memory_lock);
 
 	/* pci_power_t is ordered; the casts keep sparse quiet about it. */
-	return !vdev->pm_runtime_engaged &&
-	       (__force int)pdev->current_state < (__force int)PCI_D3hot &&
+	return (__force int)pdev->current_state < (__force int)PCI_D3hot &&
 	       (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY));
 }
 
@@ -137,52 +131,77 @@ static int msixg_forward(struct msixg_device *mdev, unsigned int bar,
 }
 
 /*
- * Serve trapped bytes from @off on, at most @len, stopping before the first
- * byte vfio-pci core handles.  @data is the bounce buffer.  Holds memory_lock
- * shared across the decode check and every MMIO, so decode cannot be turned
- * off under the access, and the cache lock inside it.
- *
- * Return: bytes served (> 0), up to the first piece that failed; or, when
- * the very first one failed, a negative errno with nothing forwarded.
+ * One forwarded piece (or a dropped PBA write), with memory_lock held shared
+ * around the decode check and the MMIO alone, as vfio-pci core holds it
+ * around each of its own device accesses; the cache lock nests inside.
  */
-static ssize_t msixg_trapped(struct msixg_device *mdev, unsigned int bar,
-			     u64 off, u64 len, u8 *data, bool iswrite)
+static int msixg_forward_locked(struct msixg_device *mdev, unsigned int bar,
+				const struct msixg_piece *p, u8 *data,
+				bool iswrite)
 {
 	struct vfio_pci_core_device *vdev = &mdev->core_device;
-	const struct msixg_bar_layout *l = &mdev->layout[bar];
-	struct msixg_piece p;
-	ssize_t ret = 0;
-	u64 done;
+	int ret = -EIO;
 
 	down_read(&vdev->memory_lock);
-	if (!msixg_memory_enabled(vdev)) {
-		ret = -EIO;
-		goto out_memory;
-	}
+	if (!msixg_memory_enabled(vdev))
+		goto out;
+	/* Dropped, but failing as stock's write to the PBA would. */
+	ret = 0;
+	if (p->kind == MSIXG_PBA && iswrite)
+		goto out;
 	msixg_cache_read_lock(&mdev->cache);
-
-	for (done = 0; done < len; done += p.len) {
-		msixg_layout_next_piece(l, off + done, len - done, &p);
-		if (p.kind == MSIXG_CORE)
-			break;
-		if (p.kind == MSIXG_TABLE) {
-			if (!iswrite)
-				memset(data + done, 0xff, p.len);
-			continue;
-		}
-		if (p.kind == MSIXG_PBA && iswrite)
-			continue;
-		ret = msixg_forward(mdev, bar, &p, data + done, iswrite);
-		if (ret)
-			break;
-	}
-
+	ret = msixg_forward(mdev, bar, p, data, iswrite);
 	msixg_cache_read_unlock(&mdev->cache);
-out_memory:
+out:
 	up_read(&vdev->memory_lock);
-	return done ? (ssize_t)done : ret;
+	return ret;
 }
 
+/*
+ * One trapped piece at @buf, handled as vfio_pci_core_do_io_rw() handles
+ * each chunk of an access: table bytes read as all-ones (copied out, no
+ * device access) and written nowhere (the user buffer is not even read);
+ * a forwarded write copies its bytes in before the device access, a
+ * forwarded read copies them out after it.  PBA writes are copied in and
+ * dropped (with decode on; -EIO as any device access with it off).
+ */
+static int msixg_trapped_piece(struct msixg_device *mdev, unsigned int bar,
+			       const struct msixg_piece *p, char __user *buf,
+			       bool iswrite)
+{
+	static const u8 ones[MSIXG_MAX_ACCESS] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	u8 data[MSIXG_MAX_ACCESS];
+	u64 done, n;
+	int ret;
+
+	if (p->kind == MSIXG_TABLE) {
+		for (done = 0; !iswrite && done < p->len; done += n) {
+			n = min_t(u64, p->len - done, sizeof(ones));
+			if (copy_to_user(buf + done, ones, n))
+				return -EFAULT;
+		}
+		return 0;
+	}
+	if (iswrite && copy_from_user(data, buf, p->len))
+		return -EFAULT;
+	ret = msixg_forward_locked(mdev, bar, p, data, iswrite);
+	if (ret)
+		return ret;
+	if (!iswrite && copy_to_user(buf, data, p->len))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * A read or write of an MSI-X BAR, with vfio-pci core's semantics (see
+ * vfio_pci_rw() and vfio_pci_bar_rw()): an access starting past the end is
+ * -EINVAL, one running past it is cut short there; the device is resumed
+ * from runtime suspend (and so from userspace-requested low power) for the
+ * access; each piece is handled in order, and the first piece to fail fails
+ * the whole access with its error.  Pieces in no withheld page go to the
+ * core itself.
+ */
 static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,
 			    char __user *buf, size_t count, loff_t *ppos,
 			    bool iswrite)
@@ -190,60 +209,47 @@ static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,
 	struct vfio_pci_core_device *vdev = &mdev->core_device;
 	const struct msixg_bar_layout *l = &mdev->layout[bar];
 	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK;
-	u8 data[MSIXG_CHUNK];
 	struct msixg_piece p;
-	ssize_t ret = 0;
-	size_t done;
+	ssize_t ret;
+	u64 done;
 
-	if (!msixg_layout_check_range(l, pos, count))
+	if (pos >= l->bar_size)
 		return -EINVAL;
-	if (!count)
-		return 0;
+	count = min_t(u64, count, l->bar_size - pos);
 	if (!msixg_layout_overlaps_withheld(l, pos, count))
 		goto core;
 
-	/*
-	 * No runtime-PM reference is taken here, unlike vfio-pci core's own
-	 * path: an open device holds one unless userspace put it in low power,
-	 * which msixg_memory_enabled() refuses under memory_lock.
-	 */
-	for (done = 0; done < count; done += ret) {
-		u64 off = pos + done;
-
-		msixg_layout_next_piece(l, off, count - done, &p);
+	ret = pm_runtime_resume_and_get(&vdev->pdev->dev);
+	if (ret) {
+		pci_info_ratelimited(vdev->pdev, "runtime resume failed %zd\n",
+				     ret);
+		return -EIO;
+	}
+	for (done = 0; done < count; done += p.len) {
+		msixg_layout_next_piece(l, pos + done, count - done, &p);
 		if (p.kind == MSIXG_CORE) {
-			loff_t core_pos = VFIO_PCI_INDEX_TO_OFFSET(bar) + off;
+			loff_t core_pos = VFIO_PCI_INDEX_TO_OFFSET(bar) + p.off;
 
 			if (iswrite)
-				ret = vfio_pci_core_write(&vdev->vdev,
-							  buf + done, p.len,
-							  &core_pos);
+				ret = vfio_pci_core_write(&vdev->vdev, buf + done,
+							  p.len, &core_pos);
 			else
-				ret = vfio_pci_core_read(&vdev->vdev,
-							 buf + done, p.len,
-							 &core_pos);
+				ret = vfio_pci_core_read(&vdev->vdev, buf + done,
+							 p.len, &core_pos);
+			if (ret >= 0 && ret != p.len)
+				ret = -EIO;	/* the core cut a piece inside the BAR */
 		} else {
-			/* Chunks end on MSIXG_CHUNK boundaries: no piece is cut. */
-			u64 n = min_t(u64, count - done,
-				      MSIXG_CHUNK - (off & (MSIXG_CHUNK - 1)));
-
-			if (iswrite && copy_from_user(data, buf + done, n)) {
-				ret = -EFAULT;
-				break;
-			}
-			ret = msixg_trapped(mdev, bar, off, n, data, iswrite);
-			if (ret > 0 && !iswrite &&
-			    copy_to_user(buf + done, data, ret))
-				ret = -EFAULT;
+			ret = msixg_trapped_piece(mdev, bar, &p, buf + done,
+						  iswrite);
 		}
-		if (ret <= 0)
-			break;
+		if (ret < 0)
+			goto out_put;
 	}
-
-	if (!done)
-		return ret < 0 ? ret : -EIO;
 	*ppos += done;
-	return done;
+	ret = done;
+out_put:
+	pm_runtime_put(&vdev->pdev->dev);
+	return ret;
 
 core:
 	if (iswrite)
@@ -258,6 +264,9 @@ ssize_t msixg_read(struct vfio_device *core_vdev, char __user *buf,
 	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
 	struct msixg_bar_layout *l = msixg_bar_layout(mdev, index);
 
+	/* As vfio_pci_core_read(): nothing to do is done, wherever. */
+	if (!count)
+		return 0;
 	if (l)
 		return msixg_bar_rw(mdev, l - mdev->layout, buf, count, ppos, false);
 	return vfio_pci_core_read(core_vdev, buf, count, ppos);
@@ -290,6 +299,8 @@ ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,
 	struct msixg_bar_layout *l = msixg_bar_layout(mdev, index);
 	ssize_t ret;
 
+	if (!count)
+		return 0;
 	if (l)
 		return msixg_bar_rw(mdev, l - mdev->layout, (char __user *)buf,
 				    count, ppos, true);

@@ -6,12 +6,15 @@
 # to msix-guard, drive the VFIO device fd from a static C program, and
 # check the results against QEMU's trace of what reached the device model.
 #
-# Usage: run.sh [KERNEL_LINE [check|smoke|stress]]   (6.12 and check by default)
+# Usage: run.sh [KERNEL_LINE [check|smoke|stress|parity]]   (6.12, check)
 #   check:  the functional test of every device
 #   smoke:  the same on the megasas-gen2 alone (a module already proven by
 #           check, built another way, e.g. by DKMS)
 #   stress: random trapped accesses racing decode toggles, resets and
 #           re-opens, on two devices at once, for MSIXG_STRESS_SECS (40)
+#   parity: the same operations (parity.c; MSIXG_PARITY_SEED, _OPS) on two
+#           identical devices, one on stock vfio-pci, one on msix-guard:
+#           results and traces must agree but for the documented classes
 # MSIXG_KO=path: test that module (e.g. DKMS-built) instead of building one.
 # MSIXG_RINFO_REF=CONSOLE: the region info of the MSI-X BARs must equal what
 # the VM of that console (another kernel line's run) reported.
@@ -44,6 +47,12 @@ if [ "$flow" = stress ]; then
 	label=${MSIXG_LABEL:-stress-$line}
 	secs=${MSIXG_STRESS_SECS:-40}
 	tmo=$((secs * 4 + 300))
+elif [ "$flow" = parity ]; then
+	qdevs=(-device megasas-gen2,addr=03.0 -device megasas-gen2,addr=04.0)
+	devices="0000:00:03.0:0 0000:00:04.0:0"
+	label=${MSIXG_LABEL:-parity-$line}
+	secs=0
+	tmo=900
 elif [ "$flow" = smoke ]; then
 	qdevs=(-device megasas-gen2,addr=03.0)
 	devices="0000:00:03.0:1"
@@ -60,10 +69,17 @@ ndev=$(wc -w <<<"$devices")
 
 msixg_log "booting the VM (TCG)"
 rc=0
-msixg_boot "$work/vm" "$tmo" "MSIXG_DEVICES=\"$devices\" MSIXG_STRESS_SECS=$secs" -- \
+msixg_boot "$work/vm" "$tmo" "MSIXG_DEVICES=\"$devices\" MSIXG_STRESS_SECS=$secs \
+MSIXG_PARITY_SEED=${MSIXG_PARITY_SEED:-1} MSIXG_PARITY_OPS=${MSIXG_PARITY_OPS:-2000}" -- \
 	"${qdevs[@]}" || rc=$?
 
 ok=0
+if [ "$flow" = parity ]; then
+	msixg_python "$here/check_parity.py" --console "$work/vm.console" \
+		--trace "$work/vm.trace" --qemu-rc "$rc" --label "$label" || ok=$?
+	[ "$ok" -ne 0 ] || rm -f "$work/vm.trace"
+	exit "$ok"
+fi
 msixg_python "$here/check_trace.py" --console "$work/vm.console" \
 	--trace "$work/vm.trace" --qemu-rc "$rc" --label "$label" \
 	--expect-devices "$ndev" $([ "$flow" = stress ] && echo --stress) \
