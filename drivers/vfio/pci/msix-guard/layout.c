@@ -109,7 +109,13 @@ static void add_table_edge_page(struct msixg_bar_layout *l, u64 page)
  * @page_shift: log2 of the mmap page size (PAGE_SHIFT outside of tests)
  * @table: where the MSI-X table is in this BAR, empty if elsewhere
  * @pba: where the PBA is in this BAR, empty if elsewhere
- * @why: set to a human-readable reason when the layout is rejected
+ * @why: set to a human-readable reason when the layout is rejected, or
+ *	to a warning for a PBA that was (partly) ignored; NULL otherwise
+ *
+ * A PBA running past the end of its BAR is what some devices report
+ * (Chelsio T5 VFs), and QEMU works around it: the part inside the BAR, if
+ * any, is withheld, the rest ignored.  A table that does not fit its BAR
+ * cannot be served safely and rejects the layout.
  *
  * Return: 0, or -EINVAL when the layout cannot be right.
  */
@@ -135,9 +141,20 @@ int msixg_layout_init(struct msixg_bar_layout *l, u64 bar_size,
 		return -EINVAL;
 	}
 	err = check_span(&table, bar_size, true);
+	if (!err && !span_empty(&pba) && pba.start <= pba.end &&
+	    pba.end > bar_size) {
+		if (pba.start >= bar_size) {
+			pba.start = 0;
+			pba.end = 0;
+			*why = "MSI-X PBA lies beyond the end of its BAR; ignored";
+		} else {
+			pba.end = bar_size;
+			*why = "MSI-X PBA runs past the end of its BAR; only the part inside is withheld";
+		}
+	}
 	if (!err)
 		err = check_span(&pba, bar_size, false);
-	if (!err && span_empty(&table) && span_empty(&pba))
+	if (!err && span_empty(&table) && span_empty(&pba) && !*why)
 		err = "BAR holds no MSI-X structure";
 	/* Each byte must have one rule; the spec forbids overlap anyway. */
 	if (!err && !span_empty(&table) && !span_empty(&pba) &&

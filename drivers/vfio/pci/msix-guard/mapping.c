@@ -16,17 +16,28 @@
 #include "compat.h"
 #include "msix_guard.h"
 
+/*
+ * Where one MSI-X structure is: its BAR and its span there.  Says why not
+ * (pci_err() for the table, whose layout must be right;
+ * pci_warn() for a PBA, which is then ignored, as QEMU does).
+ */
 static int msixg_bar_span(struct pci_dev *pdev, u32 reg, u64 size,
-			  unsigned int *bar, struct msixg_span *span)
+			  const char *what, bool is_table, unsigned int *bar,
+			  struct msixg_span *span)
 {
+	const char *why = NULL;
+
 	*bar = reg & PCI_MSIX_TABLE_BIR;
-	if (*bar >= PCI_STD_NUM_BARS) {
-		pci_err(pdev, "msix-guard: MSI-X BIR %u is not a BAR\n", *bar);
-		return -EINVAL;
-	}
-	if (!(pci_resource_flags(pdev, *bar) & IORESOURCE_MEM)) {
-		pci_err(pdev, "msix-guard: BAR%u holding MSI-X is not a memory BAR\n",
-			*bar);
+	if (*bar >= PCI_STD_NUM_BARS)
+		why = "its BIR names no BAR";
+	else if (!(pci_resource_flags(pdev, *bar) & IORESOURCE_MEM))
+		why = "its BAR is not a memory BAR";
+	if (why) {
+		if (is_table)
+			pci_err(pdev, "MSI-X %s: %s (BIR %u)\n", what, why, *bar);
+		else
+			pci_warn(pdev, "MSI-X %s: %s (BIR %u); ignored\n", what,
+				 why, *bar);
 		return -EINVAL;
 	}
 	span->start = reg & PCI_MSIX_TABLE_OFFSET;
@@ -38,8 +49,9 @@ static int msixg_bar_span(struct pci_dev *pdev, u32 reg, u64 size,
  * msixg_init_layout() - read the MSI-X capability and plan the withheld pages
  * @mdev: the device being probed
  *
- * Return: 0, also for a device without MSI-X; -EINVAL for a layout that
- * cannot be right, after saying why.
+ * Return: 0, also for a device without MSI-X or with a PBA that had to be
+ * ignored (after a warning); -EINVAL for a layout that cannot be served
+ * safely, after saying why.
  */
 int msixg_init_layout(struct msixg_device *mdev)
 {
@@ -60,13 +72,14 @@ int msixg_init_layout(struct msixg_device *mdev)
 	nvec = (flags & PCI_MSIX_FLAGS_QSIZE) + 1;
 
 	ret = msixg_bar_span(pdev, table_reg, nvec * PCI_MSIX_ENTRY_SIZE,
-			     &table_bar, &table);
+			     "table", true, &table_bar, &table);
 	if (ret)
 		return ret;
-	ret = msixg_bar_span(pdev, pba_reg, DIV_ROUND_UP(nvec, 64) * 8,
-			     &pba_bar, &pba);
-	if (ret)
-		return ret;
+	if (msixg_bar_span(pdev, pba_reg, DIV_ROUND_UP(nvec, 64) * 8, "PBA",
+			   false, &pba_bar, &pba)) {
+		pba_bar = table_bar;
+		pba = none;
+	}
 
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
 		struct msixg_bar_layout *l = &mdev->layout[bar];
@@ -78,9 +91,11 @@ int msixg_init_layout(struct msixg_device *mdev)
 					bar == table_bar ? table : none,
 					bar == pba_bar ? pba : none, &why);
 		if (ret) {
-			pci_err(pdev, "msix-guard: BAR%u: %s\n", bar, why);
+			pci_err(pdev, "BAR%u: %s\n", bar, why);
 			return ret;
 		}
+		if (why)
+			pci_warn(pdev, "BAR%u: %s\n", bar, why);
 
 		mdev->slot_base[bar] = mdev->cache.nr_slots;
 		for (i = 0; i < l->nr_fwd_pages; i++) {
