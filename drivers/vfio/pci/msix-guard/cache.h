@@ -3,8 +3,9 @@
  * msix-guard: per-device cache of the mapped pages that trapped accesses are
  * forwarded through.
  *
- * VFIO-free: the mapping backend is a pair of callbacks (ioremap()/iounmap()
- * in the driver, a poisoning fake in the KUnit tests).
+ * VFIO-free: the mapping backend is a pair of callbacks
+ * (pci_iomap_range()/pci_iounmap() in the driver, a poisoning fake in the
+ * KUnit tests).
  */
 #ifndef MSIX_GUARD_CACHE_H
 #define MSIX_GUARD_CACHE_H

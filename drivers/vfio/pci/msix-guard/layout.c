@@ -149,7 +149,7 @@ int msixg_layout_init(struct msixg_bar_layout *l, u64 bar_size,
 			*why = "MSI-X PBA lies beyond the end of its BAR; ignored";
 		} else {
 			pba.end = bar_size;
-			*why = "MSI-X PBA runs past the end of its BAR; only the part inside is withheld";
+			*why = "MSI-X PBA runs past the end of its BAR; withheld up to the end";
 		}
 	}
 	if (!err)

@@ -64,17 +64,19 @@ static void __iomem *msixg_map_page(void *priv, unsigned int bar,
 				    u64 page_off, u64 size)
 {
 	struct msixg_device *mdev = priv;
-	struct pci_dev *pdev = mdev->core_device.pdev;
-	u64 len = pci_resource_len(pdev, bar);
 
-	/* Never map past the end of a BAR smaller than a page. */
-	size = min(size, len - page_off);
-	return ioremap(pci_resource_start(pdev, bar) + page_off, size);
+	/*
+	 * As pci_iomap() maps BARs for the core, with the arch's hooks; it
+	 * never maps past the end of a BAR smaller than a page.
+	 */
+	return pci_iomap_range(mdev->core_device.pdev, bar, page_off, size);
 }
 
 static void msixg_unmap_page(void *priv, void __iomem *va)
 {
-	iounmap(va);
+	struct msixg_device *mdev = priv;
+
+	pci_iounmap(mdev->core_device.pdev, va);
 }
 
 const struct msixg_cache_ops msixg_ioremap_ops = {

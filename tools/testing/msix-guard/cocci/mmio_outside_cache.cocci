@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /// msix-guard: device memory is touched only through the mapping cache.
 /// MMIO accessors may appear only in msixg_forward(), which uses a page
-/// from msixg_cache_get() under the cache lock; ioremap()/iounmap() only in
-/// the cache backend (msixg_map_page()/msixg_unmap_page()), and pci_iomap()
-/// only where compat.h claims a BAR for vfio-pci core the way the core does.
+/// from msixg_cache_get() under the cache lock; mappings (ioremap(),
+/// pci_iomap_range() and their unmaps) only in the cache backend
+/// (msixg_map_page()/msixg_unmap_page()), and pci_iomap() only where
+/// compat.h claims a BAR for vfio-pci core the way the core does.
 //
 // Confidence: High
 // Options: --no-includes
@@ -68,6 +69,10 @@ ioremap@p(A, S)
 iounmap@p(A)
 |
 pci_iomap@p(...)
+|
+pci_iomap_range@p(...)
+|
+pci_iounmap@p(...)
 )
 ...+>
 }
