@@ -138,10 +138,13 @@ static void msixg_remove(struct pci_dev *pdev)
 }
 
 /*
- * Function and bus resets, including a hot reset issued through another
- * device's fd or through sysfs, come through here: no access happens during
- * one, and none uses a mapping across one.  vfio-pci core may hold
- * memory_lock for writing around these, so they must not take it.
+ * Resets made through pci_reset_function() and bus resets come through
+ * here: VFIO_DEVICE_RESET, a hot reset issued through another device's fd,
+ * a reset through sysfs.  No access happens during one, and none uses a
+ * mapping across one.  The reset vfio-pci core makes when the device is
+ * closed and AER/DPC recovery do not come here; close blocks the cache
+ * itself, and recovery is the core's (its error_detected).  vfio-pci core
+ * may hold memory_lock for writing around these, so they must not take it.
  */
 static void msixg_reset_prepare(struct pci_dev *pdev)
 {
