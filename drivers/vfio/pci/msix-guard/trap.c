@@ -195,14 +195,33 @@ static int msixg_trapped_piece(struct msixg_device *mdev, unsigned int bar,
 	return 0;
 }
 
+/* The runtime-PM reference vfio_pci_rw() takes around an access. */
+static int msixg_pm_get(struct vfio_pci_core_device *vdev)
+{
+	int ret = pm_runtime_resume_and_get(&vdev->pdev->dev);
+
+	if (ret) {
+		pci_info_ratelimited(vdev->pdev, "runtime resume failed %d\n",
+				     ret);
+		return -EIO;
+	}
+	return 0;
+}
+
 /*
  * A read or write of an MSI-X BAR, with vfio-pci core's semantics (see
  * vfio_pci_rw() and vfio_pci_bar_rw()): an access starting past the end is
  * -EINVAL, one running past it is cut short there; the device is resumed
- * from runtime suspend (and so from userspace-requested low power) for the
- * access; each piece is handled in order, and the first piece to fail fails
- * the whole access with its error.  Pieces in no withheld page go to the
- * core itself.
+ * from userspace-requested low power for the access; each piece is handled
+ * in order, and the first piece to fail fails the whole access with its
+ * error.  Pieces in no withheld page go to the core itself.
+ *
+ * The core takes a runtime-PM reference around every access.  An open
+ * device holds one already unless userspace put it in low power, so one is
+ * taken only then: the round trip costs about a tenth of a trapped access.
+ * A low-power entry racing the access is caught by the first piece that
+ * finds the device off, which then takes the reference and is retried, as
+ * the core's reference would have kept the device up.
  */
 static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,
 			    char __user *buf, size_t count, loff_t *ppos,
@@ -211,6 +230,7 @@ static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,
 	struct vfio_pci_core_device *vdev = &mdev->core_device;
 	const struct msixg_bar_layout *l = &mdev->layout[bar];
 	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK;
+	bool pm_ref = false;
 	struct msixg_piece p;
 	ssize_t ret;
 	u64 done;
@@ -221,11 +241,11 @@ static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,
 	if (!msixg_layout_overlaps_withheld(l, pos, count))
 		goto core;
 
-	ret = pm_runtime_resume_and_get(&vdev->pdev->dev);
-	if (ret) {
-		pci_info_ratelimited(vdev->pdev, "runtime resume failed %zd\n",
-				     ret);
-		return -EIO;
+	if (READ_ONCE(vdev->pm_runtime_engaged)) {
+		ret = msixg_pm_get(vdev);
+		if (ret)
+			return ret;
+		pm_ref = true;
 	}
 	for (done = 0; done < count; done += p.len) {
 		msixg_layout_next_piece(l, pos + done, count - done, &p);
@@ -243,14 +263,24 @@ static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,
 		} else {
 			ret = msixg_trapped_piece(mdev, bar, &p, buf + done,
 						  iswrite);
+			if (ret == -EIO && !pm_ref &&
+			    READ_ONCE(vdev->pm_runtime_engaged)) {
+				ret = msixg_pm_get(vdev);
+				if (ret)
+					goto out;
+				pm_ref = true;
+				ret = msixg_trapped_piece(mdev, bar, &p,
+							  buf + done, iswrite);
+			}
 		}
 		if (ret < 0)
-			goto out_put;
+			goto out;
 	}
 	*ppos += done;
 	ret = done;
-out_put:
-	pm_runtime_put(&vdev->pdev->dev);
+out:
+	if (pm_ref)
+		pm_runtime_put(&vdev->pdev->dev);
 	return ret;
 
 core:
