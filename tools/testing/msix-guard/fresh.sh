@@ -31,7 +31,7 @@ inner_log=$top/inner.log
 # The commands a newcomer's minimal Debian 12 lacks and that the scripts
 # therefore must install themselves; the check below proves the root is
 # that bare before the run.
-absent="make gcc python3 rsync qemu-system-x86_64 busybox cpio"
+absent="make gcc python3 qemu-system-x86_64 busybox cpio rsync"
 
 inner() {	# in the private mount namespace: build the root, run, tear down
 	cleanup() {
