@@ -113,15 +113,19 @@ int msixg_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma)
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
 	unsigned int index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
 	struct msixg_bar_layout *l = msixg_bar_layout(mdev, index);
-	u64 pgoff, start, len, end;
+	u64 start;
 
+	/*
+	 * A VMA is never empty, its offset in the region is below 2^40 and its
+	 * length is bounded by the user address space: start + length cannot
+	 * wrap.
+	 */
 	if (l) {
-		pgoff = vma->vm_pgoff &
-			((1UL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
-		start = pgoff << PAGE_SHIFT;
-		len = vma->vm_end - vma->vm_start;
-		if (!len || check_add_overflow(start, len, &end) ||
-		    msixg_layout_overlaps_withheld(l, start, len))
+		start = (u64)(vma->vm_pgoff &
+			      ((1UL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1))
+			<< PAGE_SHIFT;
+		if (msixg_layout_overlaps_withheld(l, start,
+						   vma->vm_end - vma->vm_start))
 			return -EINVAL;
 	}
 	return vfio_pci_core_mmap(core_vdev, vma);

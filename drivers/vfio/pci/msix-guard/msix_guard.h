@@ -27,10 +27,11 @@ struct msixg_device {
 	struct msixg_bar_layout layout[PCI_STD_NUM_BARS];
 	u8 slot_base[PCI_STD_NUM_BARS];
 	/*
-	 * Serializes each write to PCI_COMMAND with the cache invalidation
-	 * that follows it, so every decode toggle is followed by its own
-	 * invalidation before the next toggle.  Outermost: taken before
-	 * vfio-pci core's memory_lock.
+	 * Serializes each config write that can change decode or power (the
+	 * low byte of PCI_COMMAND, PM_CTRL) with the cache invalidation that
+	 * follows it, so each such change is followed by its own invalidation
+	 * before the next one.  Outermost: taken before vfio-pci core's
+	 * memory_lock.
 	 */
 	struct mutex cmd_lock;
 	struct msixg_cache cache;
