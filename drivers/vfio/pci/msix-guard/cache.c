@@ -14,6 +14,7 @@
 #include <linux/lockdep.h>
 
 #include "cache.h"
+#include "compat.h"
 
 /* Mappings held now; the caller keeps them from changing. */
 static unsigned int msixg_cache_nr_mapped_locked(struct msixg_cache *c)
@@ -27,35 +28,33 @@ static unsigned int msixg_cache_nr_mapped_locked(struct msixg_cache *c)
 }
 
 /**
- * msixg_cache_init() - set up an empty cache, blocked as closed
+ * msixg_cache_init() - set up an empty cache
  * @c: the cache
  * @ops: the mapping backend
  * @priv: passed to @ops
  * @page_size: bytes per mapping
- *
- * Return: 0 or -ENOMEM.
  */
-int msixg_cache_init(struct msixg_cache *c, const struct msixg_cache_ops *ops,
-		     void *priv, u64 page_size)
+void msixg_cache_init(struct msixg_cache *c, const struct msixg_cache_ops *ops,
+		      void *priv, u64 page_size)
 {
-	c->blocked = MSIXG_BLOCK_CLOSED;
+	init_rwsem(&c->lock);
+	c->blocked = 0;
 	c->nr_slots = 0;
 	c->page_size = page_size;
 	c->ops = ops;
 	c->priv = priv;
-	return percpu_init_rwsem(&c->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(msixg_cache_init);
 
 /**
- * msixg_cache_destroy() - free what msixg_cache_init() allocated
- * @c: the cache, with nothing mapped; also fine after a failed or no init
- *	on zeroed memory
+ * msixg_cache_destroy() - check that a cache is done with
+ * @c: the cache, with nothing mapped
  */
 void msixg_cache_destroy(struct msixg_cache *c)
 {
 	WARN_ON_ONCE(msixg_cache_nr_mapped_locked(c));
-	percpu_free_rwsem(&c->lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(msixg_cache_destroy);
 
 /**
  * msixg_cache_add_slot() - declare a page that accesses may be forwarded to
@@ -78,43 +77,23 @@ int msixg_cache_add_slot(struct msixg_cache *c, unsigned int bar,
 	s->page_off = page_off;
 	return c->nr_slots++;
 }
-
-void msixg_cache_read_lock(struct msixg_cache *c)
-{
-	percpu_down_read(&c->lock);
-}
-
-void msixg_cache_read_unlock(struct msixg_cache *c)
-{
-	percpu_up_read(&c->lock);
-}
+EXPORT_SYMBOL_IF_KUNIT(msixg_cache_add_slot);
 
 /**
- * msixg_cache_get() - the mapping of a slot, made now if needed
- * @c: the cache, read-locked by the caller for as long as @va is used
- * @slot: slot index from msixg_cache_add_slot()
- * @va: set to the mapping of the slot's page
+ * msixg_cache_map_slot() - map a slot's page, for msixg_cache_get()
+ * @c: the cache, read-locked, not blocked
+ * @slot: a valid slot with no mapping a moment ago
+ * @va: set to the slot's mapping
  *
- * Return: 0; -EIO when the cache is blocked (closed, reset in progress);
- * -ENOMEM when the page cannot be mapped; -EINVAL for a bad slot.
+ * Return: 0 or -ENOMEM.
  */
-int msixg_cache_get(struct msixg_cache *c, unsigned int slot,
-		    void __iomem **va)
+int msixg_cache_map_slot(struct msixg_cache *c, unsigned int slot,
+			 void __iomem **va)
 {
-	struct msixg_cache_slot *s;
+	struct msixg_cache_slot *s = &c->slots[slot];
 	void __iomem *mine, *theirs;
 
 	lockdep_assert_held_read(&c->lock);
-
-	if (c->blocked)
-		return -EIO;
-	if (slot >= c->nr_slots)
-		return -EINVAL;
-	s = &c->slots[slot];
-
-	*va = READ_ONCE(s->va);
-	if (likely(*va))
-		return 0;
 
 	mine = c->ops->map(c->priv, s->bar, s->page_off, c->page_size);
 	if (!mine)
@@ -129,6 +108,7 @@ int msixg_cache_get(struct msixg_cache *c, unsigned int slot,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(msixg_cache_map_slot);
 
 /*
  * Drop every mapping and apply @set/@clear to the block reasons, all under
@@ -142,14 +122,14 @@ static void msixg_cache_update(struct msixg_cache *c, unsigned int set,
 	void __iomem *old[MSIXG_CACHE_MAX_SLOTS];
 	unsigned int i, n = 0;
 
-	percpu_down_write(&c->lock);
+	down_write(&c->lock);
 	for (i = 0; i < c->nr_slots; i++) {
 		if (c->slots[i].va)
 			old[n++] = c->slots[i].va;
 		c->slots[i].va = NULL;
 	}
 	c->blocked = (c->blocked | set) & ~clear;
-	percpu_up_write(&c->lock);
+	up_write(&c->lock);
 
 	for (i = 0; i < n; i++)
 		c->ops->unmap(c->priv, old[i]);
@@ -159,12 +139,23 @@ static void msixg_cache_update(struct msixg_cache *c, unsigned int set,
  * msixg_cache_invalidate() - drop every mapping
  * @c: the cache
  *
- * Pages are mapped again, from scratch, by the next accesses.
+ * Pages are mapped again, from scratch, by the next accesses.  The caller
+ * has already kept accesses from overlapping the change that makes the
+ * mappings stale (vfio-pci core's memory_lock around a decode or power
+ * change): a page mapped while this runs is mapped after that change, so
+ * when nothing is mapped there is nothing to wait for or drop.
  */
 void msixg_cache_invalidate(struct msixg_cache *c)
 {
-	msixg_cache_update(c, 0, 0);
+	unsigned int i;
+
+	for (i = 0; i < c->nr_slots; i++)
+		if (READ_ONCE(c->slots[i].va))
+			break;
+	if (i < c->nr_slots)
+		msixg_cache_update(c, 0, 0);
 }
+EXPORT_SYMBOL_IF_KUNIT(msixg_cache_invalidate);
 
 /**
  * msixg_cache_block() - drop every mapping and refuse accesses
@@ -175,6 +166,7 @@ void msixg_cache_block(struct msixg_cache *c, unsigned int reason)
 {
 	msixg_cache_update(c, reason, 0);
 }
+EXPORT_SYMBOL_IF_KUNIT(msixg_cache_block);
 
 /**
  * msixg_cache_unblock() - drop every mapping and lift one reason
@@ -185,6 +177,7 @@ void msixg_cache_unblock(struct msixg_cache *c, unsigned int reason)
 {
 	msixg_cache_update(c, 0, reason);
 }
+EXPORT_SYMBOL_IF_KUNIT(msixg_cache_unblock);
 
 /**
  * msixg_cache_nr_mapped() - how many slots hold a mapping right now
@@ -196,8 +189,9 @@ unsigned int msixg_cache_nr_mapped(struct msixg_cache *c)
 {
 	unsigned int n;
 
-	percpu_down_read(&c->lock);
+	down_read(&c->lock);
 	n = msixg_cache_nr_mapped_locked(c);
-	percpu_up_read(&c->lock);
+	up_read(&c->lock);
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(msixg_cache_nr_mapped);

@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 
 #include "cache.h"
+#include "compat.h"
 
 #define FAKE_PAGE	64
 #define FAKE_LIVE	0x4c
@@ -81,9 +82,10 @@ static const struct msixg_cache_ops fake_ops = {
 	.unmap = fake_unmap,
 };
 
+/* As the driver's close does before its release: drop what is mapped. */
 static void destroy_cache(void *c)
 {
-	msixg_cache_block(c, MSIXG_BLOCK_CLOSED);
+	msixg_cache_invalidate(c);
 	msixg_cache_destroy(c);
 }
 
@@ -102,7 +104,7 @@ static struct msixg_cache *new_cache(struct kunit *test,
 	INIT_LIST_HEAD(&fb->pages);
 	/* Actions run in reverse: the cache goes first, then its pages. */
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_fake_pages, fb), 0);
-	KUNIT_ASSERT_EQ(test, msixg_cache_init(c, &fake_ops, fb, FAKE_PAGE), 0);
+	msixg_cache_init(c, &fake_ops, fb, FAKE_PAGE);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, destroy_cache, c), 0);
 	for (i = 0; i < nr_slots; i++)
 		KUNIT_ASSERT_EQ(test, msixg_cache_add_slot(c, i & 1, i << 12), i);
@@ -128,12 +130,9 @@ static void msixg_cache_lazy_test(struct kunit *test)
 	struct msixg_cache *c = new_cache(test, &fb, 4);
 	u8 *a, *b;
 
-	/* Blocked as closed until opened: nothing is mapped. */
-	KUNIT_EXPECT_EQ(test, get(c, 0, &a), -EIO);
-	KUNIT_EXPECT_EQ(test, atomic_read(&fb->maps), 0);
-
-	msixg_cache_unblock(c, MSIXG_BLOCK_CLOSED);
+	/* Nothing is mapped before the first access. */
 	KUNIT_EXPECT_EQ(test, msixg_cache_nr_mapped(c), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fb->maps), 0);
 	KUNIT_ASSERT_EQ(test, get(c, 2, &a), 0);
 	KUNIT_EXPECT_EQ(test, a[0], 0);		/* bar */
 	KUNIT_EXPECT_EQ(test, a[1], 2);		/* page */
@@ -148,11 +147,10 @@ static void msixg_cache_lazy_test(struct kunit *test)
 }
 
 /*
- * A sequence of opens, closes, resets, invalidations and accesses; a model
- * of the block reasons says what each access must get.
+ * A sequence of resets, invalidations (decode and power edges, close) and
+ * accesses; a model of the block reasons says what each access must get.
  */
-enum step { ACCESS, OPEN, CLOSE, RESET_BEGIN, RESET_END, INVALIDATE,
-	    FAIL_MAPS, MAPS_WORK };
+enum step { ACCESS, RESET_BEGIN, RESET_END, INVALIDATE, FAIL_MAPS, MAPS_WORK };
 
 struct seq_case {
 	const char *name;
@@ -161,20 +159,17 @@ struct seq_case {
 };
 
 static const struct seq_case seq_cases[] = {
-	{ "open, access, invalidate, access", { OPEN, ACCESS, INVALIDATE, ACCESS }, 4 },
-	{ "close blocks", { OPEN, ACCESS, CLOSE, ACCESS, ACCESS }, 5 },
-	{ "close, open remaps", { OPEN, ACCESS, CLOSE, ACCESS, OPEN, ACCESS, ACCESS }, 7 },
-	{ "double close", { CLOSE, CLOSE, ACCESS, OPEN, ACCESS }, 5 },
+	{ "access, invalidate, access", { ACCESS, INVALIDATE, ACCESS }, 3 },
+	{ "invalidate with nothing mapped", { INVALIDATE, ACCESS, ACCESS }, 3 },
 	{ "map failure leaves slot empty",
-	  { OPEN, FAIL_MAPS, ACCESS, MAPS_WORK, ACCESS, ACCESS }, 6 },
+	  { FAIL_MAPS, ACCESS, MAPS_WORK, ACCESS, ACCESS }, 5 },
 	{ "reset blocks until done",
-	  { OPEN, ACCESS, RESET_BEGIN, ACCESS, INVALIDATE, ACCESS, RESET_END, ACCESS }, 8 },
-	{ "open during reset stays blocked",
-	  { RESET_BEGIN, OPEN, ACCESS, RESET_END, ACCESS }, 5 },
-	{ "reset ends after close",
-	  { OPEN, RESET_BEGIN, CLOSE, RESET_END, ACCESS, OPEN, ACCESS }, 7 },
+	  { ACCESS, RESET_BEGIN, ACCESS, INVALIDATE, ACCESS, RESET_END, ACCESS }, 7 },
+	{ "reset with nothing mapped", { RESET_BEGIN, RESET_END, ACCESS }, 3 },
+	{ "double reset end", { ACCESS, RESET_BEGIN, RESET_END, RESET_END, ACCESS }, 5 },
 	{ "toggle storm",
-	  { OPEN, INVALIDATE, CLOSE, OPEN, INVALIDATE, ACCESS, CLOSE, OPEN, ACCESS, ACCESS }, 10 },
+	  { INVALIDATE, INVALIDATE, ACCESS, RESET_BEGIN, INVALIDATE, RESET_END,
+	    INVALIDATE, ACCESS, INVALIDATE, ACCESS, ACCESS }, 11 },
 };
 
 static void seq_case_desc(const struct seq_case *c, char *desc)
@@ -189,7 +184,7 @@ static void msixg_cache_sequence_test(struct kunit *test)
 	const struct seq_case *sc = test->param_value;
 	struct fake_backend *fb;
 	struct msixg_cache *c = new_cache(test, &fb, 2);
-	unsigned int blocked = MSIXG_BLOCK_CLOSED;	/* the model */
+	unsigned int blocked = 0;	/* the model */
 	bool fail = false, mapped = false;
 	u8 *va, *prev = NULL;
 	unsigned int i;
@@ -199,25 +194,18 @@ static void msixg_cache_sequence_test(struct kunit *test)
 		enum step st = sc->steps[i];
 
 		switch (st) {
-		case OPEN:
-		case CLOSE:
 		case RESET_BEGIN:
 		case RESET_END:
 		case INVALIDATE:
-			if (st == OPEN)
-				msixg_cache_unblock(c, MSIXG_BLOCK_CLOSED);
-			else if (st == CLOSE)
-				msixg_cache_block(c, MSIXG_BLOCK_CLOSED);
-			else if (st == RESET_BEGIN)
+			if (st == RESET_BEGIN) {
 				msixg_cache_block(c, MSIXG_BLOCK_RESET);
-			else if (st == RESET_END)
+				blocked |= MSIXG_BLOCK_RESET;
+			} else if (st == RESET_END) {
 				msixg_cache_unblock(c, MSIXG_BLOCK_RESET);
-			else
+				blocked &= ~MSIXG_BLOCK_RESET;
+			} else {
 				msixg_cache_invalidate(c);
-			blocked |= st == CLOSE ? MSIXG_BLOCK_CLOSED :
-				   st == RESET_BEGIN ? MSIXG_BLOCK_RESET : 0;
-			blocked &= ~(st == OPEN ? MSIXG_BLOCK_CLOSED :
-				     st == RESET_END ? MSIXG_BLOCK_RESET : 0);
+			}
 			if (mapped) {
 				/* The old page was unmapped, after the lock. */
 				KUNIT_EXPECT_EQ(test, prev[2], FAKE_POISON);
@@ -264,7 +252,6 @@ static void msixg_cache_bad_slot_test(struct kunit *test)
 	u8 *va;
 
 	KUNIT_EXPECT_EQ(test, msixg_cache_add_slot(c, 0, 0), -ENOSPC);
-	msixg_cache_unblock(c, MSIXG_BLOCK_CLOSED);
 	KUNIT_EXPECT_EQ(test, get(c, MSIXG_CACHE_MAX_SLOTS, &va), -EINVAL);
 	KUNIT_EXPECT_EQ(test, get(c, UINT_MAX, &va), -EINVAL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fb->maps), 0);
@@ -338,7 +325,6 @@ static void msixg_cache_exclusion_test(struct kunit *test)
 	u8 *va;
 
 	KUNIT_ASSERT_NOT_NULL(test, inv);
-	msixg_cache_unblock(c, MSIXG_BLOCK_CLOSED);
 	p = park_reader(test, c);
 	KUNIT_ASSERT_NOT_NULL(test, p->va);
 
@@ -363,13 +349,44 @@ static void msixg_cache_exclusion_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, va[2], FAKE_LIVE);
 }
 
+/*
+ * An invalidation with nothing mapped has nothing to drop: it returns at
+ * once, even while a reader (here one whose mapping failed) is inside.
+ */
+static void msixg_cache_empty_invalidate_test(struct kunit *test)
+{
+	struct fake_backend *fb;
+	struct msixg_cache *c = new_cache(test, &fb, 1);
+	struct invalidator *inv = kunit_kzalloc(test, sizeof(*inv), GFP_KERNEL);
+	struct parked *p;
+	bool early;
+
+	KUNIT_ASSERT_NOT_NULL(test, inv);
+	WRITE_ONCE(fb->fail, true);
+	p = park_reader(test, c);
+	KUNIT_EXPECT_NULL(test, p->va);
+
+	inv->c = c;
+	init_completion(&inv->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(invalidator_thread, inv,
+						    "msixg-invalidate")));
+	early = wait_for_completion_timeout(&inv->done, HZ);
+	KUNIT_EXPECT_TRUE_MSG(test, early, "waited for a reader with nothing mapped");
+
+	complete(&p->proceed);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&p->left, 10 * HZ));
+	if (!early)
+		KUNIT_ASSERT_TRUE(test,
+				  wait_for_completion_timeout(&inv->done, 10 * HZ));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fb->maps), 0);
+}
+
 static void msixg_cache_shared_test(struct kunit *test)
 {
 	struct fake_backend *fb;
 	struct msixg_cache *c = new_cache(test, &fb, 1);
 	struct parked *a, *b;
 
-	msixg_cache_unblock(c, MSIXG_BLOCK_CLOSED);
 	a = park_reader(test, c);
 	/* A second reader gets in while the first is still inside. */
 	b = park_reader(test, c);
@@ -456,11 +473,14 @@ static int race_invalidator(void *data)
 		 * them.  Sleeping here lets them, even on one CPU.
 		 */
 		usleep_range(5, 20);
-		if (on)
-			msixg_cache_unblock(r->c, MSIXG_BLOCK_CLOSED);
-		else
-			msixg_cache_block(r->c, MSIXG_BLOCK_CLOSED);
+		msixg_cache_invalidate(r->c);
 		usleep_range(5, 20);
+		/* Now and then a reset, as reset_prepare/done bracket one. */
+		if (i % 10 == 5) {
+			msixg_cache_block(r->c, MSIXG_BLOCK_RESET);
+			usleep_range(5, 20);
+			msixg_cache_unblock(r->c, MSIXG_BLOCK_RESET);
+		}
 	}
 	atomic_set(&r->stop, 1);
 	complete(&r->invalidator_done);
@@ -498,7 +518,7 @@ static void msixg_cache_race_test(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t[2]));
 	wait_for_completion(&r->invalidator_done);
 
-	msixg_cache_block(r->c, MSIXG_BLOCK_CLOSED);
+	msixg_cache_invalidate(r->c);
 	KUNIT_EXPECT_EQ(test, atomic_read(&r->stale), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&r->while_off), 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&r->accesses), 0);
@@ -514,6 +534,7 @@ static struct kunit_case msixg_cache_test_cases[] = {
 	KUNIT_CASE_PARAM(msixg_cache_sequence_test, seq_gen_params),
 	KUNIT_CASE(msixg_cache_bad_slot_test),
 	KUNIT_CASE(msixg_cache_exclusion_test),
+	KUNIT_CASE(msixg_cache_empty_invalidate_test),
 	KUNIT_CASE(msixg_cache_shared_test),
 	KUNIT_CASE_SLOW(msixg_cache_race_test),
 	{}

@@ -6,10 +6,7 @@
 #ifndef MSIX_GUARD_COMPAT_H
 #define MSIX_GUARD_COMPAT_H
 
-#include <linux/pci.h>
 #include <linux/version.h>
-#include <linux/vfio.h>
-#include <linux/vfio_pci_core.h>
 
 /*
  * The kernel lines msix-guard is built, booted and tested on.  Others fail
@@ -27,12 +24,31 @@
 	"'Adding a kernel' in Documentation/driver-api/vfio/msix-guard.rst"
 #endif
 
+/*
+ * The logic (layout.c, cache.c) is exported to the KUnit test module only
+ * when KUnit is enabled (<kunit/visibility.h>), into a namespace the tests
+ * import: named by an identifier until 6.12, by a string since 6.13.
+ */
+#include <linux/export.h>
+#include <kunit/visibility.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define MSIXG_IMPORT_KUNIT_NS	MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
+#define MSIXG_IMPORT_KUNIT_NS	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+
 /* <linux/unaligned.h> replaced <asm/unaligned.h> in 6.12. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
 #endif
+
+/* The rest is vfio-pci's, absent where the tests run alone (UML). */
+#if IS_ENABLED(CONFIG_VFIO_PCI_CORE)
+#include <linux/pci.h>
+#include <linux/vfio.h>
+#include <linux/vfio_pci_core.h>
 
 /* vfio_device_ops grew iommufd callbacks in 6.2 and detach_ioas in 6.6. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
@@ -82,6 +98,15 @@
 #endif
 
 /*
+ * Since 6.12 vfio-pci core maps BAR mmaps with huge pages where the arch
+ * supports huge pfnmaps (its vm_ops gained .huge_fault).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && \
+	IS_ENABLED(CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP)
+#define MSIXG_HAVE_HUGE_FAULT 1
+#endif
+
+/*
  * Claim a BAR for vfio and map it for vfio-pci core, as the core does before
  * its first access; vfio_pci_core_disable() releases it.  Since 7.2 the core
  * claims and maps every BAR when the device is enabled, and only says
@@ -122,5 +147,7 @@ static inline int msixg_setup_barmap(struct vfio_pci_core_device *vdev,
 	return 0;
 }
 #endif
+
+#endif /* IS_ENABLED(CONFIG_VFIO_PCI_CORE) */
 
 #endif /* MSIX_GUARD_COMPAT_H */

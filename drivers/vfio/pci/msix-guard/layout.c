@@ -13,6 +13,7 @@
 #include <linux/overflow.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "layout.h"
 
 static u64 page_down(const struct msixg_bar_layout *l, u64 off)
@@ -38,9 +39,6 @@ static bool span_has(const struct msixg_span *s, u64 off)
 static const char *check_span(const struct msixg_span *s, u64 bar_size,
 			      bool is_table)
 {
-	if (s->start > s->end)
-		return is_table ? "MSI-X table size wraps around" :
-				  "MSI-X PBA size wraps around";
 	if (s->end > bar_size)
 		return is_table ? "MSI-X table extends beyond the end of its BAR" :
 				  "MSI-X PBA extends beyond the end of its BAR";
@@ -107,8 +105,9 @@ static void add_table_edge_page(struct msixg_bar_layout *l, u64 page)
  * @l: the layout to fill
  * @bar_size: size of the BAR
  * @page_shift: log2 of the mmap page size (PAGE_SHIFT outside of tests)
- * @table: where the MSI-X table is in this BAR, empty if elsewhere
- * @pba: where the PBA is in this BAR, empty if elsewhere
+ * @table: where the MSI-X table is in this BAR, empty if elsewhere; its
+ *	start, from a 32-bit register, plus at most 32 KiB cannot wrap
+ * @pba: where the PBA is in this BAR, empty if elsewhere; likewise
  * @why: set to a human-readable reason when the layout is rejected, or
  *	to a warning for a PBA that was (partly) ignored; NULL otherwise
  *
@@ -141,8 +140,7 @@ int msixg_layout_init(struct msixg_bar_layout *l, u64 bar_size,
 		return -EINVAL;
 	}
 	err = check_span(&table, bar_size, true);
-	if (!err && !span_empty(&pba) && pba.start <= pba.end &&
-	    pba.end > bar_size) {
+	if (!err && !span_empty(&pba) && pba.end > bar_size) {
 		if (pba.start >= bar_size) {
 			pba.start = 0;
 			pba.end = 0;
@@ -183,43 +181,7 @@ int msixg_layout_init(struct msixg_bar_layout *l, u64 bar_size,
 	}
 	return 0;
 }
-
-/**
- * msixg_layout_check_range() - is [@off, @off + @len) inside the BAR?
- * @l: the layout
- * @off: first byte
- * @len: length; may be anything a user passes
- *
- * Return: true when the range neither wraps nor extends past the BAR.
- */
-bool msixg_layout_check_range(const struct msixg_bar_layout *l, u64 off,
-			      u64 len)
-{
-	u64 end;
-
-	if (check_add_overflow(off, len, &end))
-		return false;
-	return off < l->bar_size && end <= l->bar_size;
-}
-
-/**
- * msixg_layout_overlaps_withheld() - does a range touch a withheld page?
- * @l: the layout
- * @off: first byte
- * @len: length, non-zero; [@off, @off + @len) must not wrap
- *
- * Return: true when any byte of the range is in a withheld page.
- */
-bool msixg_layout_overlaps_withheld(const struct msixg_bar_layout *l,
-				    u64 off, u64 len)
-{
-	unsigned int i;
-
-	for (i = 0; i < l->nr_withheld; i++)
-		if (off < l->withheld[i].end && off + len > l->withheld[i].start)
-			return true;
-	return false;
-}
+EXPORT_SYMBOL_IF_KUNIT(msixg_layout_init);
 
 /**
  * msixg_layout_mmap_areas() - the parts of the BAR userspace may mmap
@@ -249,6 +211,7 @@ unsigned int msixg_layout_mmap_areas(const struct msixg_bar_layout *l,
 	}
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(msixg_layout_mmap_areas);
 
 /* Largest naturally aligned power of two <= MSIXG_MAX_ACCESS that fits. */
 static u64 aligned_size(u64 off, u64 room)
@@ -316,6 +279,7 @@ void msixg_layout_next_piece(const struct msixg_bar_layout *l, u64 off,
 	}
 	piece->len = aligned_size(off, limit - off);
 }
+EXPORT_SYMBOL_IF_KUNIT(msixg_layout_next_piece);
 
 /**
  * msixg_layout_fwd_index() - which forwarded page holds @off
@@ -335,3 +299,4 @@ int msixg_layout_fwd_index(const struct msixg_bar_layout *l, u64 off)
 			return i;
 	return -ENOENT;
 }
+EXPORT_SYMBOL_IF_KUNIT(msixg_layout_fwd_index);

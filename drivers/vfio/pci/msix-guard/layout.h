@@ -8,6 +8,7 @@
 #ifndef MSIX_GUARD_LAYOUT_H
 #define MSIX_GUARD_LAYOUT_H
 
+#include <linux/minmax.h>
 #include <linux/types.h>
 
 /* A byte range [start, end) inside one BAR; empty when start == end. */
@@ -78,10 +79,49 @@ static inline bool msixg_layout_active(const struct msixg_bar_layout *l)
 	return l->nr_withheld != 0;
 }
 
-bool msixg_layout_check_range(const struct msixg_bar_layout *l, u64 off,
-			      u64 len);
-bool msixg_layout_overlaps_withheld(const struct msixg_bar_layout *l,
-				    u64 off, u64 len);
+/**
+ * msixg_layout_overlaps_withheld() - does a range touch a withheld page?
+ * @l: the layout
+ * @off: first byte
+ * @len: length, non-zero; [@off, @off + @len) must not wrap
+ *
+ * Inline: every read() and write() of an MSI-X BAR asks it first.
+ *
+ * Return: true when any byte of the range is in a withheld page.
+ */
+static inline bool
+msixg_layout_overlaps_withheld(const struct msixg_bar_layout *l, u64 off,
+			       u64 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->nr_withheld; i++)
+		if (off < l->withheld[i].end && off + len > l->withheld[i].start)
+			return true;
+	return false;
+}
+
+/**
+ * msixg_layout_traps() - is a read() or write() msix-guard's to serve?
+ * @l: the layout of the BAR
+ * @off: BAR offset of the access
+ * @count: its length, as userspace passed it
+ *
+ * vfio-pci core does nothing for an empty access, fails one that starts at
+ * or past the end of the BAR and cuts one that runs past it.  Those, and
+ * every access that stays out of the withheld pages, are left to it.
+ *
+ * Return: true when the access, cut at the end of the BAR, reaches a
+ * withheld page.
+ */
+static inline bool msixg_layout_traps(const struct msixg_bar_layout *l,
+				      u64 off, u64 count)
+{
+	return count && off < l->bar_size &&
+	       msixg_layout_overlaps_withheld(l, off,
+					      min(count, l->bar_size - off));
+}
+
 unsigned int msixg_layout_mmap_areas(const struct msixg_bar_layout *l,
 				     struct msixg_span areas[MSIXG_MAX_AREAS]);
 void msixg_layout_next_piece(const struct msixg_bar_layout *l, u64 off,

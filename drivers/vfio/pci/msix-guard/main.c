@@ -35,8 +35,6 @@ static int msixg_open_device(struct vfio_device *core_vdev)
 		return ret;
 	}
 	vfio_pci_core_finish_enable(&mdev->core_device);
-
-	msixg_cache_unblock(&mdev->cache, MSIXG_BLOCK_CLOSED);
 	return 0;
 }
 
@@ -44,7 +42,8 @@ static void msixg_close_device(struct vfio_device *core_vdev)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
 
-	msixg_cache_block(&mdev->cache, MSIXG_BLOCK_CLOSED);
+	/* No access is left, nor can one start: nothing stays mapped. */
+	msixg_cache_invalidate(&mdev->cache);
 	vfio_pci_core_close_device(core_vdev);
 }
 
@@ -54,19 +53,10 @@ static int msixg_init_dev(struct vfio_device *core_vdev)
 	int ret;
 
 	mutex_init(&mdev->cmd_lock);
-	ret = msixg_cache_init(&mdev->cache, &msixg_ioremap_ops, mdev,
-			       PAGE_SIZE);
-	if (ret)
-		goto err_mutex;
+	msixg_cache_init(&mdev->cache, &msixg_ioremap_ops, mdev, PAGE_SIZE);
 	ret = vfio_pci_core_init_dev(core_vdev);
 	if (ret)
-		goto err_cache;
-	return 0;
-
-err_cache:
-	msixg_cache_destroy(&mdev->cache);
-err_mutex:
-	mutex_destroy(&mdev->cmd_lock);
+		mutex_destroy(&mdev->cmd_lock);
 	return ret;
 }
 
@@ -129,11 +119,12 @@ out_put_vdev:
 static void msixg_remove(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
-	struct msixg_device *mdev = msixg_from_vdev(&vdev->vdev);
 
+	/*
+	 * Waits for the last close, which dropped every mapping (release
+	 * checks it).
+	 */
 	vfio_pci_core_unregister_device(vdev);
-	/* Closed by now; makes sure nothing stays mapped. */
-	msixg_cache_invalidate(&mdev->cache);
 	vfio_put_device(&vdev->vdev);
 }
 

@@ -108,27 +108,68 @@ int msixg_init_layout(struct msixg_device *mdev)
 	return 0;
 }
 
+#ifdef MSIXG_HAVE_HUGE_FAULT
+/*
+ * vfio-pci core maps a BAR mmap with huge pages where it can.  Until the
+ * stable fix "vfio/pci: Fallback huge faults for unaligned pfn" (not in
+ * every 6.12.y) it mapped the whole huge block around an unaligned pfn,
+ * which on an MSI-X BAR could reach a withheld page.  Never rely on it:
+ * MSI-X BAR mappings get vm_ops without .huge_fault, so the mm faults them
+ * in page by page through the core's own .fault, which maps just the
+ * faulting page.
+ */
+static vm_fault_t msixg_mmap_fault(struct vm_fault *vmf)
+{
+	struct vfio_pci_core_device *vdev = vmf->vma->vm_private_data;
+	struct msixg_device *mdev = msixg_from_vdev(&vdev->vdev);
+
+	return READ_ONCE(mdev->core_vm_ops)->fault(vmf);
+}
+
+static const struct vm_operations_struct msixg_mmap_ops = {
+	.fault = msixg_mmap_fault,
+};
+
+static void msixg_mmap_no_huge(struct msixg_device *mdev,
+			       struct vm_area_struct *vma)
+{
+	/* The same for every mmap: the core's one vm_operations_struct. */
+	WRITE_ONCE(mdev->core_vm_ops, vma->vm_ops);
+	vma->vm_ops = &msixg_mmap_ops;
+}
+#else
+static void msixg_mmap_no_huge(struct msixg_device *mdev,
+			       struct vm_area_struct *vma)
+{
+}
+#endif
+
 int msixg_mmap(struct vfio_device *core_vdev, struct vm_area_struct *vma)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
 	unsigned int index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
 	struct msixg_bar_layout *l = msixg_bar_layout(mdev, index);
 	u64 start;
+	int ret;
+
+	if (!l)
+		return vfio_pci_core_mmap(core_vdev, vma);
 
 	/*
 	 * A VMA is never empty, its offset in the region is below 2^40 and its
 	 * length is bounded by the user address space: start + length cannot
 	 * wrap.
 	 */
-	if (l) {
-		start = (u64)(vma->vm_pgoff &
-			      ((1UL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1))
-			<< PAGE_SHIFT;
-		if (msixg_layout_overlaps_withheld(l, start,
-						   vma->vm_end - vma->vm_start))
-			return -EINVAL;
-	}
-	return vfio_pci_core_mmap(core_vdev, vma);
+	start = (u64)(vma->vm_pgoff &
+		      ((1UL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1))
+		<< PAGE_SHIFT;
+	if (msixg_layout_overlaps_withheld(l, start,
+					   vma->vm_end - vma->vm_start))
+		return -EINVAL;
+	ret = vfio_pci_core_mmap(core_vdev, vma);
+	if (!ret)
+		msixg_mmap_no_huge(mdev, vma);
+	return ret;
 }
 
 /*

@@ -21,20 +21,24 @@
  * @slot_base: cache slot of @layout[bar].fwd_pages[0]
  * @cmd_lock: see below
  * @cache: the mapped pages trapped accesses are forwarded through
+ * @core_vm_ops: vfio-pci core's vm_ops for BAR mmaps, whose .fault the
+ *	MSI-X BARs' own vm_ops call (see mapping.c)
  */
 struct msixg_device {
 	struct vfio_pci_core_device core_device;
 	struct msixg_bar_layout layout[PCI_STD_NUM_BARS];
 	u8 slot_base[PCI_STD_NUM_BARS];
 	/*
-	 * Serializes each config write that can change decode or power (the
-	 * low byte of PCI_COMMAND, PM_CTRL) with the cache invalidation that
-	 * follows it, so each such change is followed by its own invalidation
-	 * before the next one.  Outermost: taken before vfio-pci core's
+	 * Serializes each change userspace can make to decode or power (config
+	 * writes to the low byte of PCI_COMMAND or to PM_CTRL, low-power entry
+	 * and exit) with the comparison of the state before and after it and
+	 * the invalidation an edge needs, so every edge gets its own before
+	 * the next change starts.  Outermost: taken before vfio-pci core's
 	 * memory_lock.
 	 */
 	struct mutex cmd_lock;
 	struct msixg_cache cache;
+	const struct vm_operations_struct *core_vm_ops;
 };
 
 static inline struct msixg_device *

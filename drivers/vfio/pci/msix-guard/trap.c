@@ -209,12 +209,27 @@ static int msixg_pm_get(struct vfio_pci_core_device *vdev)
 }
 
 /*
- * A read or write of an MSI-X BAR, with vfio-pci core's semantics (see
- * vfio_pci_rw() and vfio_pci_bar_rw()): an access starting past the end is
- * -EINVAL, one running past it is cut short there; the device is resumed
- * from userspace-requested low power for the access; each piece is handled
- * in order, and the first piece to fail fails the whole access with its
- * error.  Pieces in no withheld page go to the core itself.
+ * The MSI-X BAR whose withheld pages an access reaches, or NULL when the
+ * access is vfio-pci core's (see msixg_layout_traps()).
+ */
+static __always_inline struct msixg_bar_layout *
+msixg_trapped_bar(struct msixg_device *mdev, loff_t pos, size_t count)
+{
+	struct msixg_bar_layout *l =
+		msixg_bar_layout(mdev, VFIO_PCI_OFFSET_TO_INDEX(pos));
+
+	if (l && msixg_layout_traps(l, pos & VFIO_PCI_OFFSET_MASK, count))
+		return l;
+	return NULL;
+}
+
+/*
+ * A read or write that reaches withheld pages of @l's BAR, with vfio-pci
+ * core's semantics (see vfio_pci_rw() and vfio_pci_bar_rw()): it starts
+ * inside the BAR (msixg_trapped_bar()) and is cut short at its end; the
+ * device is resumed from userspace-requested low power for the access; each
+ * piece is handled in order, and the first piece to fail fails the whole
+ * access with its error.  Pieces in no withheld page go to the core itself.
  *
  * The core takes a runtime-PM reference around every access.  An open
  * device holds one already unless userspace put it in low power, so one is
@@ -223,24 +238,19 @@ static int msixg_pm_get(struct vfio_pci_core_device *vdev)
  * finds the device off, which then takes the reference and is retried, as
  * the core's reference would have kept the device up.
  */
-static ssize_t msixg_bar_rw(struct msixg_device *mdev, unsigned int bar,
-			    char __user *buf, size_t count, loff_t *ppos,
-			    bool iswrite)
+static ssize_t msixg_bar_rw(struct msixg_device *mdev,
+			    const struct msixg_bar_layout *l, char __user *buf,
+			    size_t count, loff_t *ppos, bool iswrite)
 {
 	struct vfio_pci_core_device *vdev = &mdev->core_device;
-	const struct msixg_bar_layout *l = &mdev->layout[bar];
+	unsigned int bar = l - mdev->layout;
 	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK;
 	bool pm_ref = false;
 	struct msixg_piece p;
 	ssize_t ret;
 	u64 done;
 
-	if (pos >= l->bar_size)
-		return -EINVAL;
 	count = min_t(u64, count, l->bar_size - pos);
-	if (!msixg_layout_overlaps_withheld(l, pos, count))
-		goto core;
-
 	if (READ_ONCE(vdev->pm_runtime_engaged)) {
 		ret = msixg_pm_get(vdev);
 		if (ret)
@@ -282,25 +292,16 @@ out:
 	if (pm_ref)
 		pm_runtime_put(&vdev->pdev->dev);
 	return ret;
-
-core:
-	if (iswrite)
-		return vfio_pci_core_write(&vdev->vdev, buf, count, ppos);
-	return vfio_pci_core_read(&vdev->vdev, buf, count, ppos);
 }
 
 ssize_t msixg_read(struct vfio_device *core_vdev, char __user *buf,
 		   size_t count, loff_t *ppos)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
-	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
-	struct msixg_bar_layout *l = msixg_bar_layout(mdev, index);
+	struct msixg_bar_layout *l = msixg_trapped_bar(mdev, *ppos, count);
 
-	/* As vfio_pci_core_read(): nothing to do is done, wherever. */
-	if (!count)
-		return 0;
 	if (l)
-		return msixg_bar_rw(mdev, l - mdev->layout, buf, count, ppos, false);
+		return msixg_bar_rw(mdev, l, buf, count, ppos, false);
 	return vfio_pci_core_read(core_vdev, buf, count, ppos);
 }
 
@@ -323,34 +324,68 @@ static bool msixg_touches_decode(struct pci_dev *pdev, u64 pos, size_t count)
 	       msixg_touches(pos, count, pdev->pm_cap + PCI_PM_CTRL, 2);
 }
 
+/* What decides whether the BARs can be reached: an edge in it invalidates. */
+struct msixg_access_state {
+	bool decode;		/* PCI_COMMAND_MEMORY as userspace set it */
+	bool low_power;		/* userspace put the device in low power */
+	pci_power_t power;
+};
+
+static struct msixg_access_state
+msixg_access_state(struct vfio_pci_core_device *vdev)
+{
+	__le16 cmd = READ_ONCE(*(__le16 *)&vdev->vconfig[PCI_COMMAND]);
+
+	lockdep_assert_held(&msixg_from_vdev(&vdev->vdev)->cmd_lock);
+
+	return (struct msixg_access_state) {
+		.decode = le16_to_cpu(cmd) & PCI_COMMAND_MEMORY,
+		.low_power = READ_ONCE(vdev->pm_runtime_engaged),
+		.power = READ_ONCE(vdev->pdev->current_state),
+	};
+}
+
+/*
+ * Drop the mappings if decode or power changed since @before was taken: a
+ * write of the same value, or of other bits, costs no invalidation.
+ */
+static void msixg_invalidate_on_edge(struct msixg_device *mdev,
+				     struct msixg_access_state before)
+{
+	struct msixg_access_state now = msixg_access_state(&mdev->core_device);
+
+	if (now.decode != before.decode || now.low_power != before.low_power ||
+	    now.power != before.power)
+		msixg_cache_invalidate(&mdev->cache);
+}
+
 ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,
 		    size_t count, loff_t *ppos)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
-	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
-	struct msixg_bar_layout *l = msixg_bar_layout(mdev, index);
+	struct msixg_bar_layout *l = msixg_trapped_bar(mdev, *ppos, count);
+	struct msixg_access_state before;
 	ssize_t ret;
 
-	if (!count)
-		return 0;
 	if (l)
-		return msixg_bar_rw(mdev, l - mdev->layout, (char __user *)buf,
-				    count, ppos, true);
-
-	if (index != VFIO_PCI_CONFIG_REGION_INDEX ||
+		return msixg_bar_rw(mdev, l, (char __user *)buf, count, ppos,
+				    true);
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) != VFIO_PCI_CONFIG_REGION_INDEX ||
+	    !count ||
 	    !msixg_touches_decode(mdev->core_device.pdev,
 				  *ppos & VFIO_PCI_OFFSET_MASK, count))
 		return vfio_pci_core_write(core_vdev, buf, count, ppos);
 
 	/*
 	 * The core applies the write, taking memory_lock itself; from then on
-	 * accesses see the new decode state.  The mappings are dropped once it
-	 * has returned, before any other toggle can start: none made before a
-	 * toggle is used after it.
+	 * accesses see the new decode state.  On a change the mappings are
+	 * dropped once it has returned, before any other change can start:
+	 * none made before a toggle is used after it.
 	 */
 	mutex_lock(&mdev->cmd_lock);
+	before = msixg_access_state(&mdev->core_device);
 	ret = vfio_pci_core_write(core_vdev, buf, count, ppos);
-	msixg_cache_invalidate(&mdev->cache);
+	msixg_invalidate_on_edge(mdev, before);
 	mutex_unlock(&mdev->cmd_lock);
 	return ret;
 }
@@ -359,20 +394,25 @@ int msixg_device_feature(struct vfio_device *core_vdev, u32 flags,
 			 void __user *arg, size_t argsz)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
+	struct msixg_access_state before;
 	int ret;
 
-	ret = vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz);
 	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
 	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
 	case VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
 	case VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
+		if (!(flags & VFIO_DEVICE_FEATURE_SET))
+			break;
 		/*
-		 * Accesses check low power live under memory_lock; drop the
-		 * mappings across the transition all the same.
+		 * Accesses check low power live under memory_lock; the
+		 * mappings are dropped across a transition all the same.
 		 */
-		if (flags & VFIO_DEVICE_FEATURE_SET)
-			msixg_cache_invalidate(&mdev->cache);
-		break;
+		mutex_lock(&mdev->cmd_lock);
+		before = msixg_access_state(&mdev->core_device);
+		ret = vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz);
+		msixg_invalidate_on_edge(mdev, before);
+		mutex_unlock(&mdev->cmd_lock);
+		return ret;
 	}
-	return ret;
+	return vfio_pci_core_ioctl_feature(core_vdev, flags, arg, argsz);
 }
