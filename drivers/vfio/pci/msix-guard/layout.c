@@ -171,6 +171,12 @@ int msixg_layout_init(struct msixg_bar_layout *l, u64 bar_size,
 	add_withheld(l, &l->table);
 	add_withheld(l, &l->pba);
 
+	/* Nothing withheld when the BAR's one structure was an ignored PBA. */
+	if (l->nr_withheld) {
+		l->hull.start = l->withheld[0].start;
+		l->hull.end = l->withheld[l->nr_withheld - 1].end;
+	}
+
 	if (!span_empty(&table)) {
 		add_table_edge_page(l, page_down(l, table.start));
 		add_table_edge_page(l, page_down(l, table.end - 1));

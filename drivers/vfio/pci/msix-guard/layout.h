@@ -42,6 +42,7 @@ enum msixg_kind {
  * @pba: the PBA, empty when it is in another BAR
  * @withheld: page-aligned spans never mapped to userspace, sorted, merged
  * @nr_withheld: valid entries in @withheld; 0 means "not an MSI-X BAR"
+ * @hull: from the first withheld byte to the last; empty without MSI-X
  * @fwd_pages: offsets of the pages that hold bytes to forward to the device,
  *	sorted and unique; pages wholly inside the table are not listed
  * @nr_fwd_pages: valid entries in @fwd_pages
@@ -53,6 +54,7 @@ struct msixg_bar_layout {
 	struct msixg_span pba;
 	struct msixg_span withheld[MSIXG_MAX_WITHHELD];
 	unsigned int nr_withheld;
+	struct msixg_span hull;
 	u64 fwd_pages[MSIXG_MAX_FWD_PAGES];
 	unsigned int nr_fwd_pages;
 };
@@ -117,7 +119,15 @@ msixg_layout_overlaps_withheld(const struct msixg_bar_layout *l, u64 off,
 static inline bool msixg_layout_traps(const struct msixg_bar_layout *l,
 				      u64 off, u64 count)
 {
-	return count && off < l->bar_size &&
+	/*
+	 * Clear of the hull, the common case, in a few instructions and
+	 * nothing that can wrap.  Inside it, the hull being inside the BAR,
+	 * off is too.
+	 */
+	if (off >= l->hull.end ||
+	    (off < l->hull.start && count <= l->hull.start - off))
+		return false;
+	return count &&
 	       msixg_layout_overlaps_withheld(l, off,
 					      min(count, l->bar_size - off));
 }

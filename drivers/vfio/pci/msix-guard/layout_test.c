@@ -196,6 +196,14 @@ static void check_withheld(struct kunit *test, const struct layout_case *c)
 				    msixg_layout_overlaps_withheld(&l, page + len - 1, 1),
 				    want, "last byte of page %#llx, %lluK pages",
 				    page, (1ULL << c->page_shift) >> 10);
+		/* And read()/write() of it is trapped just then. */
+		KUNIT_EXPECT_EQ_MSG(test, msixg_layout_traps(&l, page, len),
+				    want, "traps page %#llx, %lluK pages", page,
+				    (1ULL << c->page_shift) >> 10);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    msixg_layout_traps(&l, page + len - 1, 1),
+				    want, "traps last byte of page %#llx, %lluK pages",
+				    page, (1ULL << c->page_shift) >> 10);
 	}
 }
 

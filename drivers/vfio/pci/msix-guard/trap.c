@@ -215,10 +215,14 @@ static int msixg_pm_get(struct vfio_pci_core_device *vdev)
 static __always_inline struct msixg_bar_layout *
 msixg_trapped_bar(struct msixg_device *mdev, loff_t pos, size_t count)
 {
-	struct msixg_bar_layout *l =
-		msixg_bar_layout(mdev, VFIO_PCI_OFFSET_TO_INDEX(pos));
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(pos);
+	struct msixg_bar_layout *l;
 
-	if (l && msixg_layout_traps(l, pos & VFIO_PCI_OFFSET_MASK, count))
+	if (index >= PCI_STD_NUM_BARS)
+		return NULL;
+	/* Inactive layouts (BARs without MSI-X) trap nothing. */
+	l = &mdev->layout[array_index_nospec(index, PCI_STD_NUM_BARS)];
+	if (msixg_layout_traps(l, pos & VFIO_PCI_OFFSET_MASK, count))
 		return l;
 	return NULL;
 }
@@ -359,35 +363,42 @@ static void msixg_invalidate_on_edge(struct msixg_device *mdev,
 		msixg_cache_invalidate(&mdev->cache);
 }
 
+/*
+ * A config write that may change decode or power.  The core applies it,
+ * taking memory_lock itself; from then on accesses see the new state.  On
+ * a change the mappings are dropped once it has returned, before any other
+ * change can start: none made before a toggle is used after it.
+ */
+static noinline ssize_t msixg_decode_write(struct msixg_device *mdev,
+					   const char __user *buf, size_t count,
+					   loff_t *ppos)
+{
+	struct msixg_access_state before;
+	ssize_t ret;
+
+	mutex_lock(&mdev->cmd_lock);
+	before = msixg_access_state(&mdev->core_device);
+	ret = vfio_pci_core_write(&mdev->core_device.vdev, buf, count, ppos);
+	msixg_invalidate_on_edge(mdev, before);
+	mutex_unlock(&mdev->cmd_lock);
+	return ret;
+}
+
 ssize_t msixg_write(struct vfio_device *core_vdev, const char __user *buf,
 		    size_t count, loff_t *ppos)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
 	struct msixg_bar_layout *l = msixg_trapped_bar(mdev, *ppos, count);
-	struct msixg_access_state before;
-	ssize_t ret;
 
 	if (l)
 		return msixg_bar_rw(mdev, l, (char __user *)buf, count, ppos,
 				    true);
-	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) != VFIO_PCI_CONFIG_REGION_INDEX ||
-	    !count ||
-	    !msixg_touches_decode(mdev->core_device.pdev,
-				  *ppos & VFIO_PCI_OFFSET_MASK, count))
-		return vfio_pci_core_write(core_vdev, buf, count, ppos);
-
-	/*
-	 * The core applies the write, taking memory_lock itself; from then on
-	 * accesses see the new decode state.  On a change the mappings are
-	 * dropped once it has returned, before any other change can start:
-	 * none made before a toggle is used after it.
-	 */
-	mutex_lock(&mdev->cmd_lock);
-	before = msixg_access_state(&mdev->core_device);
-	ret = vfio_pci_core_write(core_vdev, buf, count, ppos);
-	msixg_invalidate_on_edge(mdev, before);
-	mutex_unlock(&mdev->cmd_lock);
-	return ret;
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == VFIO_PCI_CONFIG_REGION_INDEX &&
+	    count &&
+	    msixg_touches_decode(mdev->core_device.pdev,
+				 *ppos & VFIO_PCI_OFFSET_MASK, count))
+		return msixg_decode_write(mdev, buf, count, ppos);
+	return vfio_pci_core_write(core_vdev, buf, count, ppos);
 }
 
 int msixg_device_feature(struct vfio_device *core_vdev, u32 flags,

@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -1062,12 +1063,20 @@ static void run_stress(struct dev *d, int secs, bool can_reset)
  * stock vfio-pci and one on msix-guard, interleaved round by round so that
  * drift hits both alike; medians of ns per access, and their ratio.
  */
-enum bench_op { ADJ_READ, ADJ_WRITE, PBA_READ, MMAP_READ, NR_BENCH_OPS };
+enum bench_op {
+	ADJ_READ, ADJ_WRITE, PBA_READ, PLAIN_READ, PLAIN_WRITE, CMD_REWRITE,
+	DECODE_TOGGLE, TOGGLE_THEN_READ, MMAP_READ, NR_BENCH_OPS
+};
 
 static const char *const bench_names[NR_BENCH_OPS] = {
 	"trapped 4-byte read, adjacent register",
 	"trapped 4-byte write, adjacent register",
 	"trapped 4-byte read, PBA",
+	"4-byte read(), page not withheld",
+	"4-byte write(), page not withheld",
+	"PCI_COMMAND rewritten with its value",
+	"decode off and on (two PCI_COMMAND writes)",
+	"decode off and on, then a trapped read",
 	"4-byte read through mmap (floor)",
 };
 
@@ -1081,6 +1090,7 @@ static double now_ns(void)
 
 static double bench_once(struct dev *d, void *map, enum bench_op op, int n)
 {
+	uint16_t cmd = cfg_read16(d, PCI_COMMAND);
 	uint32_t v = 0x600dcafe;
 	double t0 = now_ns();
 	int i;
@@ -1095,6 +1105,26 @@ static double bench_once(struct dev *d, void *map, enum bench_op op, int n)
 			break;
 		case PBA_READ:
 			bar_read(d, d->msix.pba_bar, d->msix.pba.start, &v, 4);
+			break;
+		case PLAIN_READ:
+			/* megasas-gen2: a status register in page 0 */
+			bar_read(d, d->msix.table_bar, 0x30, &v, 4);
+			break;
+		case PLAIN_WRITE:
+			/* megasas-gen2: outbound interrupt mask, page 0 */
+			v = 0xffffffff;
+			bar_write(d, d->msix.table_bar, 0x34, &v, 4);
+			break;
+		case CMD_REWRITE:
+			cfg_write16(d, PCI_COMMAND, cmd);
+			break;
+		case DECODE_TOGGLE:
+		case TOGGLE_THEN_READ:
+			cfg_write16(d, PCI_COMMAND, cmd & ~PCI_COMMAND_MEMORY);
+			cfg_write16(d, PCI_COMMAND, cmd);
+			if (op == TOGGLE_THEN_READ)
+				bar_read(d, d->msix.table_bar, d->msix.table.end,
+					 &v, 4);
 			break;
 		default:
 			v += mmio_read32(map);
@@ -1129,7 +1159,10 @@ static void run_bench(struct dev *dev, int rounds)
 		for (op = 0; op < NR_BENCH_OPS; op++)
 			for (i = 0; i < 2; i++) {
 				k = (r + i) & 1;	/* alternate who goes first */
-				samples[op][k][r] = bench_once(&dev[k], map[k], op, 200);
+				samples[op][k][r] = bench_once(&dev[k], map[k], op,
+							       op == DECODE_TOGGLE ||
+							       op == TOGGLE_THEN_READ ?
+							       10 : 200);
 			}
 	for (op = 0; op < NR_BENCH_OPS; op++) {
 		double med[2];
@@ -1153,7 +1186,17 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "bench")) {
 		struct dev two[2] = { 0 };
 
-		/* bench STOCK_BDF GUARD_BDF ROUNDS */
+		cpu_set_t cpu0;
+
+		/*
+		 * bench STOCK_BDF GUARD_BDF ROUNDS.  On one vCPU throughout:
+		 * a migration between vCPUs costs both drivers' samples alike
+		 * but makes them noisier.
+		 */
+		CPU_ZERO(&cpu0);
+		CPU_SET(0, &cpu0);
+		if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
+			die("sched_setaffinity");
 		for (i = 0; i < 2; i++) {
 			open_device(&two[i], argv[2 + i]);
 			read_config(&two[i]);
