@@ -49,6 +49,8 @@ fi
 # Makefile builds what the config asks for: the KUnit module alone under
 # UML, the driver with its tests where VFIO exists (the debug kernel).
 ln -sfn "$driver" "$src/drivers/vfio/pci/msix-guard"
+# Its tracepoints' header, copied: the 7.3 tree sees only /msixg-driver.
+cp "$MSIXG_REPO/include/trace/events/msix_guard.h" "$src/include/trace/events/"
 grep -q 'msix-guard/Kconfig' "$src/drivers/Kconfig" ||
 	echo 'source "drivers/vfio/pci/msix-guard/Kconfig"' >> "$src/drivers/Kconfig"
 grep -q 'vfio/pci/msix-guard/' "$src/drivers/Makefile" ||

@@ -294,7 +294,7 @@ msixg_copy_sources() {
 	rm -rf "$1/drivers/vfio/pci/msix-guard"/*.[ch]
 	tar -C "$MSIXG_REPO" -cf - --exclude='*.o' --exclude='*.ko' \
 		--exclude='.*.cmd' --exclude='*.mod*' --exclude='*.order' \
-		--exclude='*.symvers' Kbuild Makefile dkms.conf drivers |
+		--exclude='*.symvers' Kbuild Makefile dkms.conf drivers include |
 		tar -C "$1" -xf -
 }
 
@@ -346,6 +346,8 @@ msixg_stage_vm() {
 		"$sel/msix_guard_test.c" "$sel/vfio_dev.c"
 	msixg_build_guest_prog "$work/root/msix_guard_parity" \
 		"$sel/parity.c" "$sel/vfio_dev.c"
+	msixg_build_guest_prog "$work/root/msix_guard_observe" \
+		"$sel/observe.c" "$sel/vfio_dev.c"
 	install -m755 "$sel/init" "$work/root/init"
 	cp "$sel/msixg.sh" "$work/root/lib/msixg.sh"
 	cp "$flow" "$work/root/flow.sh"

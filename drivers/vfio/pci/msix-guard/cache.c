@@ -116,8 +116,8 @@ EXPORT_SYMBOL_IF_KUNIT(msixg_cache_map_slot);
  * later access sees the old mappings.  Unmapping happens after the lock is
  * dropped.
  */
-static void msixg_cache_update(struct msixg_cache *c, unsigned int set,
-			       unsigned int clear)
+static unsigned int msixg_cache_update(struct msixg_cache *c,
+				       unsigned int set, unsigned int clear)
 {
 	void __iomem *old[MSIXG_CACHE_MAX_SLOTS];
 	unsigned int i, n = 0;
@@ -133,6 +133,7 @@ static void msixg_cache_update(struct msixg_cache *c, unsigned int set,
 
 	for (i = 0; i < n; i++)
 		c->ops->unmap(c->priv, old[i]);
+	return n;
 }
 
 /**
@@ -144,16 +145,17 @@ static void msixg_cache_update(struct msixg_cache *c, unsigned int set,
  * mappings stale (vfio-pci core's memory_lock around a decode or power
  * change): a page mapped while this runs is mapped after that change, so
  * when nothing is mapped there is nothing to wait for or drop.
+ *
+ * Return: how many mappings were dropped.
  */
-void msixg_cache_invalidate(struct msixg_cache *c)
+unsigned int msixg_cache_invalidate(struct msixg_cache *c)
 {
 	unsigned int i;
 
 	for (i = 0; i < c->nr_slots; i++)
 		if (READ_ONCE(c->slots[i].va))
-			break;
-	if (i < c->nr_slots)
-		msixg_cache_update(c, 0, 0);
+			return msixg_cache_update(c, 0, 0);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(msixg_cache_invalidate);
 
@@ -161,10 +163,12 @@ EXPORT_SYMBOL_IF_KUNIT(msixg_cache_invalidate);
  * msixg_cache_block() - drop every mapping and refuse accesses
  * @c: the cache
  * @reason: an MSIXG_BLOCK_* reason, kept until msixg_cache_unblock()
+ *
+ * Return: how many mappings were dropped.
  */
-void msixg_cache_block(struct msixg_cache *c, unsigned int reason)
+unsigned int msixg_cache_block(struct msixg_cache *c, unsigned int reason)
 {
-	msixg_cache_update(c, reason, 0);
+	return msixg_cache_update(c, reason, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(msixg_cache_block);
 
@@ -172,10 +176,12 @@ EXPORT_SYMBOL_IF_KUNIT(msixg_cache_block);
  * msixg_cache_unblock() - drop every mapping and lift one reason
  * @c: the cache
  * @reason: the MSIXG_BLOCK_* reason; others still set keep blocking
+ *
+ * Return: how many mappings were dropped.
  */
-void msixg_cache_unblock(struct msixg_cache *c, unsigned int reason)
+unsigned int msixg_cache_unblock(struct msixg_cache *c, unsigned int reason)
 {
-	msixg_cache_update(c, 0, reason);
+	return msixg_cache_update(c, 0, reason);
 }
 EXPORT_SYMBOL_IF_KUNIT(msixg_cache_unblock);
 

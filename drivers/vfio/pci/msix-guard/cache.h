@@ -88,9 +88,9 @@ int msixg_cache_add_slot(struct msixg_cache *c, unsigned int bar,
 			 u64 page_off);
 int msixg_cache_map_slot(struct msixg_cache *c, unsigned int slot,
 			 void __iomem **va);
-void msixg_cache_invalidate(struct msixg_cache *c);
-void msixg_cache_block(struct msixg_cache *c, unsigned int reason);
-void msixg_cache_unblock(struct msixg_cache *c, unsigned int reason);
+unsigned int msixg_cache_invalidate(struct msixg_cache *c);
+unsigned int msixg_cache_block(struct msixg_cache *c, unsigned int reason);
+unsigned int msixg_cache_unblock(struct msixg_cache *c, unsigned int reason);
 unsigned int msixg_cache_nr_mapped(struct msixg_cache *c);
 
 /* Inline, as are msixg_cache_get()'s lookup: every forwarded access. */

@@ -185,6 +185,7 @@ static void msixg_cache_sequence_test(struct kunit *test)
 	struct fake_backend *fb;
 	struct msixg_cache *c = new_cache(test, &fb, 2);
 	unsigned int blocked = 0;	/* the model */
+	unsigned int dropped;
 	bool fail = false, mapped = false;
 	u8 *va, *prev = NULL;
 	unsigned int i;
@@ -198,14 +199,16 @@ static void msixg_cache_sequence_test(struct kunit *test)
 		case RESET_END:
 		case INVALIDATE:
 			if (st == RESET_BEGIN) {
-				msixg_cache_block(c, MSIXG_BLOCK_RESET);
+				dropped = msixg_cache_block(c, MSIXG_BLOCK_RESET);
 				blocked |= MSIXG_BLOCK_RESET;
 			} else if (st == RESET_END) {
-				msixg_cache_unblock(c, MSIXG_BLOCK_RESET);
+				dropped = msixg_cache_unblock(c, MSIXG_BLOCK_RESET);
 				blocked &= ~MSIXG_BLOCK_RESET;
 			} else {
-				msixg_cache_invalidate(c);
+				dropped = msixg_cache_invalidate(c);
 			}
+			KUNIT_EXPECT_EQ_MSG(test, dropped, mapped ? 1 : 0,
+					    "mappings dropped at step %u", i);
 			if (mapped) {
 				/* The old page was unmapped, after the lock. */
 				KUNIT_EXPECT_EQ(test, prev[2], FAKE_POISON);

@@ -17,9 +17,20 @@
 #include "compat.h"
 #include "msix_guard.h"
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/msix_guard.h>
+
 static char ids[1024] __initdata;
 module_param_string(ids, ids, sizeof(ids), 0);
 MODULE_PARM_DESC(ids, "Initial PCI IDs to add to the driver, format is \"vendor:device[:subvendor[:subdevice[:class[:class_mask]]]]\" and multiple comma separated entries can be specified");
+
+void msixg_note_invalidation(struct msixg_device *mdev,
+			     enum msixg_inval_reason reason,
+			     unsigned int dropped)
+{
+	trace_msix_guard_invalidate(mdev->core_device.pdev, reason, dropped);
+	msixg_stat_invalidation(mdev, reason, dropped);
+}
 
 static int msixg_open_device(struct vfio_device *core_vdev)
 {
@@ -43,7 +54,8 @@ static void msixg_close_device(struct vfio_device *core_vdev)
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
 
 	/* No access is left, nor can one start: nothing stays mapped. */
-	msixg_cache_invalidate(&mdev->cache);
+	msixg_note_invalidation(mdev, MSIXG_INVAL_CLOSE,
+				msixg_cache_invalidate(&mdev->cache));
 	vfio_pci_core_close_device(core_vdev);
 }
 
@@ -54,9 +66,18 @@ static int msixg_init_dev(struct vfio_device *core_vdev)
 
 	mutex_init(&mdev->cmd_lock);
 	msixg_cache_init(&mdev->cache, &msixg_ioremap_ops, mdev, PAGE_SIZE);
+	ret = msixg_stats_init(mdev);
+	if (ret)
+		goto err_mutex;
 	ret = vfio_pci_core_init_dev(core_vdev);
 	if (ret)
-		mutex_destroy(&mdev->cmd_lock);
+		goto err_stats;
+	return 0;
+
+err_stats:
+	msixg_stats_free(mdev);
+err_mutex:
+	mutex_destroy(&mdev->cmd_lock);
 	return ret;
 }
 
@@ -64,6 +85,7 @@ static void msixg_release_dev(struct vfio_device *core_vdev)
 {
 	struct msixg_device *mdev = msixg_from_vdev(core_vdev);
 
+	msixg_stats_free(mdev);
 	msixg_cache_destroy(&mdev->cache);
 	mutex_destroy(&mdev->cmd_lock);
 	/* Last: on some kernels (6.1) it frees the device. */
@@ -106,11 +128,14 @@ static int msixg_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 #endif
 
 	dev_set_drvdata(&pdev->dev, &mdev->core_device);
+	msixg_debugfs_add(mdev);
 	ret = vfio_pci_core_register_device(&mdev->core_device);
 	if (ret)
-		goto out_put_vdev;
+		goto out_debugfs;
 	return 0;
 
+out_debugfs:
+	msixg_debugfs_remove(mdev);
 out_put_vdev:
 	vfio_put_device(&mdev->core_device.vdev);
 	return ret;
@@ -120,6 +145,7 @@ static void msixg_remove(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
 
+	msixg_debugfs_remove(msixg_from_vdev(&vdev->vdev));
 	/*
 	 * Waits for the last close, which dropped every mapping (release
 	 * checks it).
@@ -140,17 +166,22 @@ static void msixg_remove(struct pci_dev *pdev)
 static void msixg_reset_prepare(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
+	struct msixg_device *mdev = msixg_from_vdev(&vdev->vdev);
 
-	msixg_cache_block(&msixg_from_vdev(&vdev->vdev)->cache,
-			  MSIXG_BLOCK_RESET);
+	msixg_note_invalidation(mdev, MSIXG_INVAL_RESET,
+				msixg_cache_block(&mdev->cache,
+						  MSIXG_BLOCK_RESET));
+	trace_msix_guard_block(pdev);
 }
 
 static void msixg_reset_done(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
 
+	/* Nothing can have been mapped while blocked. */
 	msixg_cache_unblock(&msixg_from_vdev(&vdev->vdev)->cache,
 			    MSIXG_BLOCK_RESET);
+	trace_msix_guard_unblock(pdev);
 }
 
 static const struct pci_error_handlers msixg_err_handlers = {
@@ -212,9 +243,12 @@ static int __init msixg_init(void)
 {
 	int ret;
 
+	msixg_debugfs_init();
 	ret = pci_register_driver(&msixg_pci_driver);
-	if (ret)
+	if (ret) {
+		msixg_debugfs_exit();
 		return ret;
+	}
 	msixg_fill_ids();
 	return 0;
 }
@@ -223,6 +257,7 @@ module_init(msixg_init);
 static void __exit msixg_exit(void)
 {
 	pci_unregister_driver(&msixg_pci_driver);
+	msixg_debugfs_exit();
 }
 module_exit(msixg_exit);
 

@@ -6,13 +6,65 @@
 #ifndef MSIX_GUARD_H
 #define MSIX_GUARD_H
 
+#include <linux/debugfs.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/nospec.h>
 #include <linux/pci.h>
 #include <linux/vfio_pci_core.h>
 
 #include "cache.h"
 #include "layout.h"
+
+/* Why the mapped pages were dropped (trace events and stats). */
+enum msixg_inval_reason {
+	MSIXG_INVAL_DECODE,	/* memory decode turned on or off */
+	MSIXG_INVAL_POWER,	/* power state changed through PM_CTRL */
+	MSIXG_INVAL_LOW_POWER,	/* VFIO low-power entry or exit */
+	MSIXG_INVAL_RESET,	/* a reset began */
+	MSIXG_INVAL_CLOSE,	/* the device was closed */
+	MSIXG_NR_INVAL_REASONS
+};
+
+/* How trapped pieces failed, for the stats. */
+enum msixg_err {
+	MSIXG_ERR_EIO,		/* decode off, low power, a reset */
+	MSIXG_ERR_EFAULT,	/* the user buffer */
+	MSIXG_ERR_ENOMEM,	/* the page could not be mapped */
+	MSIXG_ERR_OTHER,
+	MSIXG_NR_ERRS
+};
+
+#define MSIXG_NR_KINDS		(MSIXG_ADJACENT + 1)
+#define MSIXG_ADJ_SLOTS		64
+
+/**
+ * struct msixg_stats - one CPU's counters of a device (debugfs "stats")
+ * @pieces: trapped pieces by direction (0 read, 1 write) and kind
+ * @bytes: bytes of those pieces by direction
+ * @errors: failed pieces by error
+ * @invalidations: invalidations by reason
+ * @dropped: mappings dropped by them
+ */
+struct msixg_stats {
+	u64 pieces[2][MSIXG_NR_KINDS];
+	u64 bytes[2];
+	u64 errors[MSIXG_NR_ERRS];
+	u64 invalidations[MSIXG_NR_INVAL_REASONS];
+	u64 dropped;
+};
+
+/**
+ * struct msixg_adj_counts - accesses per adjacent register, lock-free
+ * @key: BAR << 40 | offset, plus one; 0 for a free slot
+ * @count: accesses to it
+ * @overflow: accesses to registers that found every slot taken
+ */
+struct msixg_adj_counts {
+	atomic64_t key[MSIXG_ADJ_SLOTS];
+	atomic64_t count[MSIXG_ADJ_SLOTS];
+	atomic64_t overflow;
+};
 
 /**
  * struct msixg_device - one device bound to msix-guard
@@ -23,6 +75,11 @@
  * @cache: the mapped pages trapped accesses are forwarded through
  * @core_vm_ops: vfio-pci core's vm_ops for BAR mmaps, whose .fault the
  *	MSI-X BARs' own vm_ops call (see mapping.c)
+ * @stats: per-CPU counters, NULL without debugfs
+ * @stats_base: the sums at the last reset, subtracted when shown
+ * @adj: accesses per adjacent register
+ * @stats_lock: see below
+ * @debugfs: the device's debugfs directory
  */
 struct msixg_device {
 	struct vfio_pci_core_device core_device;
@@ -39,6 +96,14 @@ struct msixg_device {
 	struct mutex cmd_lock;
 	struct msixg_cache cache;
 	const struct vm_operations_struct *core_vm_ops;
+#ifdef CONFIG_DEBUG_FS
+	struct msixg_stats __percpu *stats;
+	struct msixg_stats stats_base;
+	struct msixg_adj_counts adj;
+	/* Serializes resets of the stats with their readers; stats_base. */
+	struct mutex stats_lock;
+	struct dentry *debugfs;
+#endif
 };
 
 static inline struct msixg_device *
@@ -58,6 +123,61 @@ msixg_bar_layout(struct msixg_device *mdev, unsigned int index)
 	l = &mdev->layout[array_index_nospec(index, PCI_STD_NUM_BARS)];
 	return msixg_layout_active(l) ? l : NULL;
 }
+
+/* debugfs.c: per-device state and stats under debugfs */
+#ifdef CONFIG_DEBUG_FS
+int msixg_stats_init(struct msixg_device *mdev);
+void msixg_stats_free(struct msixg_device *mdev);
+void msixg_debugfs_add(struct msixg_device *mdev);
+void msixg_debugfs_remove(struct msixg_device *mdev);
+void msixg_debugfs_init(void);
+void msixg_debugfs_exit(void);
+void msixg_stat_adjacent(struct msixg_device *mdev, unsigned int bar,
+			 u64 off);
+
+static inline void msixg_stat_piece(struct msixg_device *mdev,
+				    const struct msixg_piece *p, bool iswrite,
+				    int ret)
+{
+	if (!ret) {
+		this_cpu_inc(mdev->stats->pieces[iswrite][p->kind]);
+		this_cpu_add(mdev->stats->bytes[iswrite], p->len);
+	} else {
+		this_cpu_inc(mdev->stats->errors[ret == -EIO ? MSIXG_ERR_EIO :
+						 ret == -EFAULT ? MSIXG_ERR_EFAULT :
+						 ret == -ENOMEM ? MSIXG_ERR_ENOMEM :
+						 MSIXG_ERR_OTHER]);
+	}
+}
+
+static inline void msixg_stat_invalidation(struct msixg_device *mdev,
+					   enum msixg_inval_reason reason,
+					   unsigned int dropped)
+{
+	this_cpu_inc(mdev->stats->invalidations[reason]);
+	this_cpu_add(mdev->stats->dropped, dropped);
+}
+#else
+static inline int msixg_stats_init(struct msixg_device *mdev) { return 0; }
+static inline void msixg_stats_free(struct msixg_device *mdev) {}
+static inline void msixg_debugfs_add(struct msixg_device *mdev) {}
+static inline void msixg_debugfs_remove(struct msixg_device *mdev) {}
+static inline void msixg_debugfs_init(void) {}
+static inline void msixg_debugfs_exit(void) {}
+static inline void msixg_stat_adjacent(struct msixg_device *mdev,
+				       unsigned int bar, u64 off) {}
+static inline void msixg_stat_piece(struct msixg_device *mdev,
+				    const struct msixg_piece *p, bool iswrite,
+				    int ret) {}
+static inline void msixg_stat_invalidation(struct msixg_device *mdev,
+					   enum msixg_inval_reason reason,
+					   unsigned int dropped) {}
+#endif
+
+/* main.c: trace and count an invalidation that has just happened */
+void msixg_note_invalidation(struct msixg_device *mdev,
+			     enum msixg_inval_reason reason,
+			     unsigned int dropped);
 
 /* mapping.c: what userspace may map */
 int msixg_init_layout(struct msixg_device *mdev);

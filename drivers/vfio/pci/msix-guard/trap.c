@@ -18,6 +18,8 @@
 #include "compat.h"
 #include "msix_guard.h"
 
+#include <trace/events/msix_guard.h>
+
 /*
  * May the BARs be accessed right now?  Mirrors vfio-pci core's
  * __vfio_pci_memory_enabled(), which its own BAR accesses check and which is
@@ -174,25 +176,40 @@ static int msixg_trapped_piece(struct msixg_device *mdev, unsigned int bar,
 	static const u8 ones[MSIXG_MAX_ACCESS] = {
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	u8 data[MSIXG_MAX_ACCESS];
-	u64 done, n;
-	int ret;
+	u64 done, n, val = 0;
+	int ret = 0;
 
 	if (p->kind == MSIXG_TABLE) {
 		for (done = 0; !iswrite && done < p->len; done += n) {
 			n = min_t(u64, p->len - done, sizeof(ones));
-			if (copy_to_user(buf + done, ones, n))
-				return -EFAULT;
+			if (copy_to_user(buf + done, ones, n)) {
+				ret = -EFAULT;
+				break;
+			}
 		}
-		return 0;
+		goto out;
 	}
-	if (iswrite && copy_from_user(data, buf, p->len))
-		return -EFAULT;
+	if (iswrite && copy_from_user(data, buf, p->len)) {
+		ret = -EFAULT;
+		goto out;
+	}
 	ret = msixg_forward_locked(mdev, bar, p, data, iswrite);
 	if (ret)
-		return ret;
+		goto out;
 	if (!iswrite && copy_to_user(buf, data, p->len))
-		return -EFAULT;
-	return 0;
+		ret = -EFAULT;
+	/* The value that reached or came from the device. */
+	if (!ret && !(p->kind == MSIXG_PBA && iswrite) &&
+	    trace_msix_guard_access_enabled())
+		for (n = p->len; n--;)
+			val = val << 8 | data[n];
+	if (!ret && p->kind == MSIXG_ADJACENT)
+		msixg_stat_adjacent(mdev, bar, p->off);
+out:
+	trace_msix_guard_access(mdev->core_device.pdev, bar, p->off, p->len,
+				p->kind, iswrite, val, ret);
+	msixg_stat_piece(mdev, p, iswrite, ret);
+	return ret;
 }
 
 /* The runtime-PM reference vfio_pci_rw() takes around an access. */
@@ -357,10 +374,18 @@ static void msixg_invalidate_on_edge(struct msixg_device *mdev,
 				     struct msixg_access_state before)
 {
 	struct msixg_access_state now = msixg_access_state(&mdev->core_device);
+	enum msixg_inval_reason reason;
 
-	if (now.decode != before.decode || now.low_power != before.low_power ||
-	    now.power != before.power)
-		msixg_cache_invalidate(&mdev->cache);
+	if (now.decode != before.decode)
+		reason = MSIXG_INVAL_DECODE;
+	else if (now.low_power != before.low_power)
+		reason = MSIXG_INVAL_LOW_POWER;
+	else if (now.power != before.power)
+		reason = MSIXG_INVAL_POWER;
+	else
+		return;
+	msixg_note_invalidation(mdev, reason,
+				msixg_cache_invalidate(&mdev->cache));
 }
 
 /*

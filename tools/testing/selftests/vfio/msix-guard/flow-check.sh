@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Guest flow of the end-to-end test.  $MSIXG_DEVICES (from the host) is a
 # list of BDF:ADJ, ADJ=1 where adjacent registers are to be exercised.
+mount -t debugfs none /sys/kernel/debug
+mount -t tracefs none /sys/kernel/tracing
 for spec in $MSIXG_DEVICES; do
 	bdf=${spec%:*}
 	adj=${spec##*:}
@@ -10,6 +12,11 @@ for spec in $MSIXG_DEVICES; do
 	msixg_bind "$bdf" "$MSIXG_DRV"
 	/msix_guard_test check "$bdf" "/tmp/snap-$bdf" "$adj"
 	echo "MSIXG RC $bdf $?"
+	# What debugfs and the trace events show of a known sequence.
+	if [ $((adj & 1)) -eq 1 ]; then
+		/msix_guard_observe "$bdf" ||
+			echo "MSIXG FAIL $bdf observe: exit status $?"
+	fi
 done
 
 first=${MSIXG_DEVICES%% *}

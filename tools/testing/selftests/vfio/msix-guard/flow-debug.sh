@@ -5,6 +5,18 @@
 # its first report).
 dmesg | grep -E '# msix_guard_[a-z]+: pass:' | sed 's/^.*# /MSIXG KUNIT /'
 . /flow-stress.sh
+# The debugfs files, read and reset under lockdep and KASAN after the stress.
+mount -t debugfs none /sys/kernel/debug
+n=0
+for d in /sys/kernel/debug/msix-guard/*/; do
+	cat "$d/layout" "$d/stats" > /dev/null && echo 1 > "$d/reset" &&
+		cat "$d/stats" > /dev/null && n=$((n + 1))
+done
+if [ "$n" -gt 0 ]; then
+	echo "MSIXG PASS global debugfs-read-after-stress ($n devices)"
+else
+	echo "MSIXG FAIL global debugfs-read-after-stress: no device directory"
+fi
 if grep -qE 'debug_locks: +1' /proc/lockdep_stats 2>/dev/null; then
 	echo "MSIXG PASS global lockdep-on-to-the-end"
 else
