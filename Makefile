@@ -4,7 +4,8 @@
 #
 #   make [KDIR=...]          build msix-guard-vfio-pci.ko against KDIR
 #   make modules_install     install it into KDIR's kernel
-#   make install             modules_install, then depmod
+#   make install             modules_install, then depmod; and msixg
+#   make tools               build tools/msix-guard/msixg (scan, status)
 #   make deb                 build msix-guard-dkms_<version>_all.deb
 #   make demo                boot a VM and show the driver at work
 #   make bench               trapped-access and lock figures, side by side
@@ -35,9 +36,14 @@ clean:
 	rm -f $(MDIR)/*.o $(MDIR)/*.ko $(MDIR)/*.mod $(MDIR)/*.mod.c \
 		$(MDIR)/.*.cmd $(MDIR)/modules.order Module.symvers modules.order \
 		.*.cmd .module-common.o
+	$(MAKE) -C tools/msix-guard clean
 
-install: modules_install
+install: modules_install tools
 	depmod -a $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+	$(MAKE) -C tools/msix-guard install
+
+tools:
+	$(MAKE) -C tools/msix-guard
 
 deb:
 	$(TESTS)/package.sh deb
@@ -58,4 +64,4 @@ e2e:
 	$(TESTS)/check.sh e2e-6.12
 
 .PHONY: all modules modules_install install deb check-kdir clean demo bench check \
-	kunit e2e
+	kunit e2e tools

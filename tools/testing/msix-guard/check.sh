@@ -9,7 +9,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SUITES=${*:-"lint kunit kunit-7.3 e2e-6.12 e2e-6.1 e2e-7.3 parity-6.12 parity-7.3 stress-6.12 stress-7.3 dkms-6.12 dkms-6.1 dkms-7.3 deb debug fresh"}
+SUITES=${*:-"lint tools kunit kunit-7.3 e2e-6.12 e2e-6.1 e2e-7.3 parity-6.12 parity-7.3 stress-6.12 stress-7.3 dkms-6.12 dkms-6.1 dkms-7.3 deb debug fresh"}
 logs=$MSIXG_CACHE/logs
 mkdir -p "$logs"
 total_pass=0
@@ -60,6 +60,7 @@ sel=$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard
 for s in $SUITES; do
 	case $s in
 	lint) run_suite lint "$here/lint.sh" 6.12 6.1 7.3 7.2 ;;
+	tools) run_suite tools "$here/tools.sh" ;;
 	kunit) run_suite kunit "$here/kunit.sh" 6.12 ;;
 	kunit-7.3) run_suite kunit-7.3 "$here/kunit.sh" 7.3 ;;
 	e2e-6.*) run_suite "$s" "$sel/run.sh" "${s#e2e-}" ;;

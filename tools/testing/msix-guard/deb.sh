@@ -15,14 +15,22 @@ for line in 6.12 6.1; do
 done
 ver=$("$here/package.sh" version)
 # Start clean, whatever an interrupted earlier run left.
-if dpkg-query -W -f='${Status}' msix-guard-dkms 2>/dev/null | grep -q 'ok installed'; then
-	msixg_dpkg -r msix-guard-dkms
-fi
+for pkg in msix-guard-dkms msix-guard-tools; do
+	if dpkg-query -W -f='${Status}' $pkg 2>/dev/null | grep -q 'ok installed'; then
+		msixg_dpkg -r $pkg
+	fi
+done
 dkms remove "msix-guard/$ver" --all >/dev/null 2>&1
 deb=$("$here/package.sh" deb 2>/dev/null)
 msixg_ok "make deb builds msix-guard-dkms_${ver}_all.deb" \
 	test "$(basename "$deb")" = "msix-guard-dkms_${ver}_all.deb"
 msixg_ok "dpkg -i" msixg_dpkg -i "$deb"
+tools=$(ls "$(dirname "$deb")"/msix-guard-tools_"${ver}"_*.deb 2>/dev/null)
+msixg_ok "make deb builds msix-guard-tools (msixg)" test -n "$tools"
+msixg_ok "dpkg -i msix-guard-tools" msixg_dpkg -i "$tools"
+msixg_ok "msixg scan runs from the package" bash -c '/usr/sbin/msixg scan > /dev/null'
+msixg_ok "dpkg -r msix-guard-tools" msixg_dpkg -r msix-guard-tools
+msixg_ok "msixg gone" test ! -e /usr/sbin/msixg
 for k in "${krels[@]}"; do
 	msixg_ok "DKMS built and installed for $k" \
 		bash -c "dkms status msix-guard/$ver -k $k | grep -q installed &&

@@ -43,7 +43,7 @@ cd "$MSIXG_REPO"
 
 for f in $drv/*.[ch] include/trace/events/msix_guard.h \
 	 tools/testing/selftests/vfio/msix-guard/*.c \
-	 tools/testing/msix-guard/bench/*.c; do
+	 tools/testing/msix-guard/bench/*.c tools/msix-guard/*.c; do
 	ignore=
 	[ "$(basename "$f")" = compat.h ] && ignore=--ignore=LINUX_VERSION_CODE,CONSTANT_COMPARISON
 	[ "$f" = include/trace/events/msix_guard.h ] &&

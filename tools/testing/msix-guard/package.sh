@@ -30,11 +30,13 @@ dkms-src)
 	echo "$dir"
 	;;
 deb)
-	msixg_need_pkgs dpkg-dev debhelper dh-dkms fakeroot
+	msixg_need_pkgs dpkg-dev debhelper dh-dkms fakeroot gcc libc6-dev make
 	top=$MSIXG_CACHE/deb
 	src=$top/msix-guard-$version
 	stage "$src"
 	cp -r "$MSIXG_REPO/debian" "$src/"
+	mkdir -p "$src/tools/msix-guard"
+	cp "$MSIXG_REPO/tools/msix-guard/"{Makefile,msixg.c} "$src/tools/msix-guard/"
 	date=$(git -C "$MSIXG_REPO" log -1 --format=%aD 2>/dev/null || date -R)
 	cat > "$src/debian/changelog" <<-CHANGELOG
 	msix-guard ($version) unstable; urgency=medium
@@ -43,7 +45,7 @@ deb)
 
 	 -- msix-guard developers <msix-guard@localhost>  $date
 	CHANGELOG
-	rm -f "$top"/*.deb
+	rm -f "$top"/*.deb "$top"/*.ddeb
 	(cd "$src" && dpkg-buildpackage -b -us -uc) >&2 ||
 		msixg_die "dpkg-buildpackage failed"
 	ls "$top/msix-guard-dkms_${version}_all.deb"

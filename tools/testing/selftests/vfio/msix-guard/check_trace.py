@@ -25,6 +25,8 @@ import os
 import re
 import sys
 
+import check_scan
+
 TRACE_RE = re.compile(
     r"memory_region_ops_(read|write) cpu -?\d+ mr 0x[0-9a-f]+ "
     r"addr (0x[0-9a-f]+) value (0x[0-9a-f]+) size (\d+) name '([^']*)'")
@@ -424,6 +426,8 @@ def main():
         check_adjacent(dev, events, res)
     if args.rinfo_ref:
         check_rinfo(args.console, args.rinfo_ref, res)
+    with open(args.console, errors="replace") as fh:
+        check_scan.check(fh.read().replace("\r", "").split("\n"), res)
     print(f"{args.label}: {res.passed} passed, {res.failed} failed")
     return 1 if res.failed else 0
 

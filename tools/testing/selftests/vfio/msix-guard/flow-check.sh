@@ -3,6 +3,17 @@
 # list of BDF:ADJ, ADJ=1 where adjacent registers are to be exercised.
 mount -t debugfs none /sys/kernel/debug
 mount -t tracefs none /sys/kernel/tracing
+
+# msixg scan at three page sizes, and what the host checks it against:
+# every function's config space and resource file.
+for d in /sys/bus/pci/devices/*; do
+	echo "MSIXG CFG ${d##*/} $(hexdump -v -e '1/1 "%02x"' "$d/config")"
+	echo "MSIXG RES ${d##*/} $(tr '\n' ' ' < "$d/resource")"
+done
+for ps in 4K 16K 64K; do
+	echo "MSIXG SCAN $ps $(/msixg scan --json --page-size $ps | tr -d '\n')"
+done
+/msixg scan | sed 's/^/MSIXG SCANTEXT /'
 for spec in $MSIXG_DEVICES; do
 	bdf=${spec%:*}
 	adj=${spec##*:}
@@ -16,6 +27,14 @@ for spec in $MSIXG_DEVICES; do
 	if [ $((adj & 1)) -eq 1 ]; then
 		/msix_guard_observe "$bdf" ||
 			echo "MSIXG FAIL $bdf observe: exit status $?"
+		/msixg status "$bdf" > /tmp/status
+		if grep -q '^BAR1: size 0x4000' /tmp/status &&
+		   grep -q '^adjacent registers accessed:' /tmp/status; then
+			echo "MSIXG PASS $bdf msixg-status"
+		else
+			echo "MSIXG FAIL $bdf msixg-status: no layout or stats"
+		fi
+		sed 's/^/MSIXG STATUS /' /tmp/status
 	fi
 done
 
