@@ -46,10 +46,11 @@
 			"refuses the device"
 #define NO_TABLE_BAR	"the MSI-X table's BIR names no implemented memory " \
 			"BAR: msix-guard refuses the device"
-#define SHARED		"needs msix-guard: other registers can share the " \
-			"MSI-X pages, which stock vfio-pci maps to userspace"
-#define ALONE		"MSI-X has its pages to itself: stock vfio-pci " \
-			"maps nothing else with them"
+#define SHARED		"other bytes share the MSI-X pages: msix-guard " \
+			"withholds them from mmap and forwards accesses to " \
+			"them; stock vfio-pci maps them, table included"
+#define ALONE		"the MSI-X structures fill their pages: msix-guard " \
+			"withholds nothing else"
 
 typedef unsigned long long u64;
 
@@ -333,7 +334,7 @@ static void verdict(const struct func *f, const struct bar_plan *plans,
 	}
 	snprintf(out, size, "%s%s",
 		 shared ? SHARED : ALONE,
-		 unmappable ? "; a BAR is withheld whole (no mmap)" : "");
+		 unmappable ? "; a BAR is withheld whole (no mmap at all)" : "");
 }
 
 static void print_size(u64 v)
