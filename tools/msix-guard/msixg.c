@@ -147,17 +147,22 @@ static void read_msix(struct func *f)
 	f->class = get32(cfg, 0x08) >> 8;
 	if (!(get16(cfg, 0x06) & 0x10))
 		return;		/* no capability list */
-	for (ptr = cfg[0x34] & 0xfc, hops = 0; ptr && hops < 48;
+	/* As the kernel walks it: capabilities live above the header. */
+	for (ptr = cfg[0x34] & 0xfc, hops = 0; ptr >= 0x40 && hops < 48;
 	     ptr = cfg[ptr + 1] & 0xfc, hops++) {
 		uint32_t treg, preg;
 
-		if (ptr + 12 > (unsigned int)n) {
+		if (ptr + 2 > (unsigned int)n) {
 			f->error = n <= 64 ? NOT_ROOT :
 				"capability list runs past config space";
 			return;
 		}
 		if (cfg[ptr] != CAP_MSIX)
 			continue;
+		if (ptr + 12 > (unsigned int)n) {
+			f->error = "MSI-X capability runs past config space";
+			return;
+		}
 		f->has_msix = true;
 		f->vectors = (get16(cfg, ptr + 2) & 0x7ff) + 1;
 		treg = get32(cfg, ptr + 4);
@@ -391,6 +396,21 @@ static void print_text(const struct func *f)
 	printf("\tVerdict: %s\n", v);
 }
 
+/* A JSON string: sysfs names should need no escaping, but never trust. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
 /* "key": {"bar": B, "start": S, "end": E} */
 static void json_span(const char *key, unsigned int bar, struct span sp)
 {
@@ -430,9 +450,12 @@ static void print_json(const struct func *f, bool first)
 	unsigned int n, i;
 	char v[256];
 
-	printf("%s\n  {\"bdf\": \"%s\", \"vendor\": %u, \"device\": %u, ",
-	       first ? "" : ",", f->bdf, f->vendor, f->device);
-	printf("\"class\": %u, \"driver\": \"%s\", ", f->class, f->driver);
+	printf("%s\n  {\"bdf\": ", first ? "" : ",");
+	json_str(f->bdf);
+	printf(", \"vendor\": %u, \"device\": %u, \"class\": %u, \"driver\": ",
+	       f->vendor, f->device, f->class);
+	json_str(f->driver);
+	printf(", ");
 	n = f->error ? 0 : plans_of(f, plans, &refusal);
 	verdict(f, plans, n, refusal, v, sizeof(v));
 	if (f->error) {

@@ -54,9 +54,9 @@ TRACE_EVENT(msix_guard_access,
 		__field(u64, val)
 		__field(u32, domain)
 		__field(int, ret)
+		__field(u32, len)
 		__field(u16, devfn_bus)
 		__field(u8, bar)
-		__field(u8, len)
 		__field(u8, kind)
 		__field(bool, write)
 	),

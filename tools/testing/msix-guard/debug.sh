@@ -15,7 +15,7 @@ work=$MSIXG_CACHE/debug-vm
 rm -rf "$work" && mkdir -p "$work"
 msixg_stage_vm "$work" "$sel/flow-debug.sh" builtin
 truncate -s 1M "$work/nvme.img"
-secs=${MSIXG_STRESS_SECS:-40}
+secs=${MSIXG_STRESS_SECS:-30}
 
 msixg_log "booting the debug kernel (TCG; slow: lockdep and KASAN)"
 rc=0

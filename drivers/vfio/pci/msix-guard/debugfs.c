@@ -8,11 +8,14 @@
  *           areas userspace is told of, the pages accesses are forwarded to
  *   stats   trapped pieces by kind, bytes, errors, invalidations by reason,
  *           mappings now, and the adjacent registers accessed with counts
- *   reset   write anything to zero the stats
+ *   reset   write anything to zero the stats (the adjacent registers seen
+ *           keep their slots, at zero)
  *
  * The counters are per CPU, so counting costs a trapped access an
- * increment of a CPU-local line.  A reset records the sums as a base that
- * later reads subtract: nothing writes another CPU's counters.
+ * increment of a CPU-local line.  They count pieces as tried: one retried
+ * after resuming a device from low power counts its first -EIO as well.
+ * A reset records the sums as a base that later reads subtract: nothing
+ * writes another CPU's counters.
  */
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
@@ -195,10 +198,12 @@ static int msixg_layout_show(struct seq_file *m, void *unused)
 		for (i = 0; i < l->nr_withheld; i++)
 			seq_printf(m, " 0x%llx-0x%llx", l->withheld[i].start,
 				   l->withheld[i].end);
+		/*
+		 * What the sparse-mmap capability lists once the device is
+		 * open, if vfio-pci core lets the BAR be mmapped at all.
+		 */
 		seq_printf(m, "\n  %-10s", "mmap:");
 		n = msixg_layout_mmap_areas(l, areas);
-		if (!mdev->core_device.bar_mmap_supported[bar])
-			n = 0;
 		for (i = 0; i < n; i++)
 			seq_printf(m, " 0x%llx-0x%llx", areas[i].start,
 				   areas[i].end);

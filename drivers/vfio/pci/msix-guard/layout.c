@@ -171,10 +171,15 @@ int msixg_layout_init(struct msixg_bar_layout *l, u64 bar_size,
 	add_withheld(l, &l->table);
 	add_withheld(l, &l->pba);
 
-	/* Nothing withheld when the BAR's one structure was an ignored PBA. */
+	/*
+	 * Nothing withheld when the BAR's one structure was an ignored PBA.
+	 * The last withheld page may run past the end of a BAR smaller than a
+	 * page: the hull stops at the end, where vfio-pci core's -EINVAL
+	 * begins.
+	 */
 	if (l->nr_withheld) {
 		l->hull.start = l->withheld[0].start;
-		l->hull.end = l->withheld[l->nr_withheld - 1].end;
+		l->hull.end = min(l->withheld[l->nr_withheld - 1].end, bar_size);
 	}
 
 	if (!span_empty(&table)) {

@@ -42,7 +42,8 @@ enum msixg_kind {
  * @pba: the PBA, empty when it is in another BAR
  * @withheld: page-aligned spans never mapped to userspace, sorted, merged
  * @nr_withheld: valid entries in @withheld; 0 means "not an MSI-X BAR"
- * @hull: from the first withheld byte to the last; empty without MSI-X
+ * @hull: from the first withheld byte to the last inside the BAR; empty
+ *	without MSI-X
  * @fwd_pages: offsets of the pages that hold bytes to forward to the device,
  *	sorted and unique; pages wholly inside the table are not listed
  * @nr_fwd_pages: valid entries in @fwd_pages
@@ -121,8 +122,8 @@ static inline bool msixg_layout_traps(const struct msixg_bar_layout *l,
 {
 	/*
 	 * Clear of the hull, the common case, in a few instructions and
-	 * nothing that can wrap.  Inside it, the hull being inside the BAR,
-	 * off is too.
+	 * nothing that can wrap.  Inside it, the hull ending at the end of
+	 * the BAR at the latest, off is inside the BAR too.
 	 */
 	if (off >= l->hull.end ||
 	    (off < l->hull.start && count <= l->hull.start - off))

@@ -635,6 +635,34 @@ static const struct traps_case traps_cases[] = {
 	{ "huge count from page 0", 0, SIZE_MAX, true },
 };
 
+/*
+ * BARs smaller than a page: the last withheld page runs past the end, and
+ * nothing past the end may be served (vfio-pci core's -EINVAL).
+ */
+static void msixg_layout_traps_small_bar_test(struct kunit *test)
+{
+	struct msixg_span table = { 0, 0x20 }, pba = { 0x800, 0x808 };
+	struct msixg_bar_layout l;
+	const char *why;
+
+	/* A 4 KiB MSI-X-only BAR (virtio-pci's) with 16 KiB pages. */
+	KUNIT_ASSERT_EQ(test, msixg_layout_init(&l, 0x1000, 14, table, pba,
+						&why), 0);
+	KUNIT_EXPECT_TRUE(test, msixg_layout_traps(&l, 0xffc, 4));
+	KUNIT_EXPECT_TRUE(test, msixg_layout_traps(&l, 0xffc, 0x100));
+	KUNIT_EXPECT_FALSE(test, msixg_layout_traps(&l, 0x1000, 4));
+	KUNIT_EXPECT_FALSE(test, msixg_layout_traps(&l, 0x2000, 4));
+	KUNIT_EXPECT_FALSE(test, msixg_layout_traps(&l, 0x3ffc, 4));
+
+	/* A 2 KiB BAR with 4 KiB pages. */
+	pba = (struct msixg_span){ 0x400, 0x408 };
+	KUNIT_ASSERT_EQ(test, msixg_layout_init(&l, 0x800, 12, table, pba,
+						&why), 0);
+	KUNIT_EXPECT_TRUE(test, msixg_layout_traps(&l, 0x7fc, 4));
+	KUNIT_EXPECT_FALSE(test, msixg_layout_traps(&l, 0x800, 4));
+	KUNIT_EXPECT_FALSE(test, msixg_layout_traps(&l, 0xffc, 4));
+}
+
 static void traps_case_desc(const struct traps_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
@@ -664,6 +692,7 @@ static struct kunit_case msixg_layout_test_cases[] = {
 	KUNIT_CASE(msixg_layout_pba_past_end_test),
 	KUNIT_CASE_PARAM(msixg_layout_split_exact_test, split_gen_params),
 	KUNIT_CASE_PARAM(msixg_layout_traps_test, traps_gen_params),
+	KUNIT_CASE(msixg_layout_traps_small_bar_test),
 	{}
 };
 

@@ -159,8 +159,9 @@ static void msixg_remove(struct pci_dev *pdev)
  * here: VFIO_DEVICE_RESET, a hot reset issued through another device's fd,
  * a reset through sysfs.  No access happens during one, and none uses a
  * mapping across one.  The reset vfio-pci core makes when the device is
- * closed and AER/DPC recovery do not come here; close blocks the cache
- * itself, and recovery is the core's (its error_detected).  vfio-pci core
+ * closed and AER/DPC recovery do not come here; close drops the mappings
+ * itself (no access can follow it), and recovery is the core's (its
+ * error_detected).  vfio-pci core
  * may hold memory_lock for writing around these, so they must not take it.
  */
 static void msixg_reset_prepare(struct pci_dev *pdev)

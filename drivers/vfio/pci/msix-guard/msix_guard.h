@@ -89,9 +89,10 @@ struct msixg_device {
 	 * Serializes each change userspace can make to decode or power (config
 	 * writes to the low byte of PCI_COMMAND or to PM_CTRL, low-power entry
 	 * and exit) with the comparison of the state before and after it and
-	 * the invalidation an edge needs, so every edge gets its own before
-	 * the next change starts.  Outermost: taken before vfio-pci core's
-	 * memory_lock.
+	 * the invalidation an edge needs, so every edge userspace makes gets
+	 * its own before its next change starts.  (Runtime PM also moves the
+	 * power state, outside this lock; accesses check it live under
+	 * memory_lock.)  Outermost: taken before vfio-pci core's memory_lock.
 	 */
 	struct mutex cmd_lock;
 	struct msixg_cache cache;

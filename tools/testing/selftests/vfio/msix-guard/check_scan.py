@@ -38,8 +38,8 @@ def msix_of(cfg):
     if len(cfg) < 64 or not u16(cfg, 6) & 0x10:
         return None
     ptr, seen = cfg[0x34] & 0xfc, 0
-    while ptr and seen < 48 and ptr + 12 <= len(cfg):
-        if cfg[ptr] == 0x11:
+    while ptr >= 0x40 and seen < 48 and ptr + 2 <= len(cfg):
+        if cfg[ptr] == 0x11 and ptr + 12 <= len(cfg):
             n = (u16(cfg, ptr + 2) & 0x7ff) + 1
             t, p = u32(cfg, ptr + 4), u32(cfg, ptr + 8)
             return {"vectors": n,
@@ -93,7 +93,9 @@ def expected_bars(m, bars, page):
     return out
 
 
-def check(lines, res):
+def check(lines, res, expect_all=False):
+    """expect_all: the VM has the megasas-gen2, qemu-xhci, nvme and virtio
+    device of the full e2e flow, and the scan must have seen each."""
     cfgs, ress, scans = {}, {}, {}
     for line in lines:
         if "MSIXG " not in line:
@@ -144,6 +146,8 @@ def check(lines, res):
                     [tuple(x) for x in d["bars"][0]["withheld"]] == w
                 res.check(ok, f"msixg-scan {bdf} {name} as documented",
                           f"tool says {d}")
+    if not expect_all:
+        return
     kinds = {(u16(c, 0), u16(c, 2)) for c in cfgs.values() if msix_of(c)}
     for key, (name, *_rest) in KNOWN.items():
         res.check(key in kinds, f"msixg-scan saw a {name}", "not in the VM")
