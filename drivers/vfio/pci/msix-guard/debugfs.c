@@ -45,19 +45,21 @@ void msixg_stats_free(struct msixg_device *mdev)
 }
 
 /**
- * msixg_stat_adjacent() - count an access to an adjacent register
+ * msixg_stat_adjacent_slow() - count an access to an adjacent register
  * @mdev: the device
- * @bar: its BAR
- * @off: its BAR offset
+ * @key: BAR << 40 | offset, plus one
+ * @slot: its hash, the first slot to probe
  *
  * A small open-addressing table, claimed slot by slot with cmpxchg: a
  * guest driver touches a handful of registers next to the table.  When
  * every slot holds another register the access is counted as overflow.
+ * msixg_stat_adjacent() has already found @slot taken by another key or
+ * free.
  */
-void msixg_stat_adjacent(struct msixg_device *mdev, unsigned int bar, u64 off)
+void msixg_stat_adjacent_slow(struct msixg_device *mdev, s64 key,
+			      unsigned int slot)
 {
-	s64 key = ((s64)bar << 40 | off) + 1;
-	unsigned int i, slot = hash_64(key, ilog2(MSIXG_ADJ_SLOTS));
+	unsigned int i;
 	s64 seen;
 
 	for (i = 0; i < MSIXG_ADJ_SLOTS; i++) {

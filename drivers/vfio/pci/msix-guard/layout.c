@@ -291,23 +291,3 @@ void msixg_layout_next_piece(const struct msixg_bar_layout *l, u64 off,
 	piece->len = aligned_size(off, limit - off);
 }
 EXPORT_SYMBOL_IF_KUNIT(msixg_layout_next_piece);
-
-/**
- * msixg_layout_fwd_index() - which forwarded page holds @off
- * @l: the layout
- * @off: BAR offset
- *
- * Return: the index into @l->fwd_pages, or -ENOENT when @off is in no page
- * that holds anything to forward.
- */
-int msixg_layout_fwd_index(const struct msixg_bar_layout *l, u64 off)
-{
-	u64 page = page_down(l, off);
-	unsigned int i;
-
-	for (i = 0; i < l->nr_fwd_pages; i++)
-		if (l->fwd_pages[i] == page)
-			return i;
-	return -ENOENT;
-}
-EXPORT_SYMBOL_IF_KUNIT(msixg_layout_fwd_index);

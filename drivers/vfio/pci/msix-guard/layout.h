@@ -8,6 +8,7 @@
 #ifndef MSIX_GUARD_LAYOUT_H
 #define MSIX_GUARD_LAYOUT_H
 
+#include <linux/errno.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
 
@@ -137,6 +138,27 @@ unsigned int msixg_layout_mmap_areas(const struct msixg_bar_layout *l,
 				     struct msixg_span areas[MSIXG_MAX_AREAS]);
 void msixg_layout_next_piece(const struct msixg_bar_layout *l, u64 off,
 			     u64 len, struct msixg_piece *piece);
-int msixg_layout_fwd_index(const struct msixg_bar_layout *l, u64 off);
+
+/**
+ * msixg_layout_fwd_index() - which forwarded page holds @off
+ * @l: the layout
+ * @off: BAR offset
+ *
+ * Inline: every forwarded piece asks it.
+ *
+ * Return: the index into @l->fwd_pages, or -ENOENT when @off is in no page
+ * that holds anything to forward.
+ */
+static inline int msixg_layout_fwd_index(const struct msixg_bar_layout *l,
+					 u64 off)
+{
+	u64 page = off & ~((1ULL << l->page_shift) - 1);
+	unsigned int i;
+
+	for (i = 0; i < l->nr_fwd_pages; i++)
+		if (l->fwd_pages[i] == page)
+			return i;
+	return -ENOENT;
+}
 
 #endif /* MSIX_GUARD_LAYOUT_H */

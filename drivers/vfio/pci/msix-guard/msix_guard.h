@@ -7,6 +7,8 @@
 #define MSIX_GUARD_H
 
 #include <linux/debugfs.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/nospec.h>
@@ -133,8 +135,22 @@ void msixg_debugfs_add(struct msixg_device *mdev);
 void msixg_debugfs_remove(struct msixg_device *mdev);
 void msixg_debugfs_init(void);
 void msixg_debugfs_exit(void);
-void msixg_stat_adjacent(struct msixg_device *mdev, unsigned int bar,
-			 u64 off);
+void msixg_stat_adjacent_slow(struct msixg_device *mdev, s64 key,
+			      unsigned int slot);
+
+/* Count an access to an adjacent register; see debugfs.c. */
+static inline void msixg_stat_adjacent(struct msixg_device *mdev,
+				       unsigned int bar, u64 off)
+{
+	s64 key = ((s64)bar << 40 | off) + 1;
+	unsigned int slot = hash_64(key, ilog2(MSIXG_ADJ_SLOTS));
+
+	/* The register's slot is usually the first one probed. */
+	if (likely(atomic64_read(&mdev->adj.key[slot]) == key))
+		atomic64_inc(&mdev->adj.count[slot]);
+	else
+		msixg_stat_adjacent_slow(mdev, key, slot);
+}
 
 static inline void msixg_stat_piece(struct msixg_device *mdev,
 				    const struct msixg_piece *p, bool iswrite,
