@@ -348,6 +348,8 @@ msixg_stage_vm() {
 		"$sel/parity.c" "$sel/vfio_dev.c"
 	msixg_build_guest_prog "$work/root/msix_guard_observe" \
 		"$sel/observe.c" "$sel/vfio_dev.c"
+	msixg_build_guest_prog "$work/root/msix_guard_faults" \
+		"$sel/faults.c" "$sel/vfio_dev.c"
 	msixg_build_guest_prog "$work/root/msixg" \
 		"$MSIXG_REPO/tools/msix-guard/msixg.c"
 	install -m755 "$sel/init" "$work/root/init"
