@@ -464,7 +464,7 @@ static int race_invalidator(void *data)
 	struct race *r = data;
 	unsigned int i;
 
-	for (i = 0; i < 300; i++) {
+	for (i = 0; i < 200; i++) {
 		bool on = i & 1;
 
 		down_write(&r->model_mem);
