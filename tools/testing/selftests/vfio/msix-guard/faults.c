@@ -19,7 +19,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,25 +28,6 @@
 #include "vfio_dev.h"
 
 #define MAX_NTH	400
-
-static void result(struct dev *d, bool ok, const char *name,
-		   const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		d->pass++;
-		printf("MSIXG PASS %s %s\n", d->bdf, name);
-		return;
-	}
-	d->fail++;
-	printf("MSIXG FAIL %s %s: ", d->bdf, name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
 
 /* Make the @nth fault-injection point this thread passes fail; 0: none. */
 static void fail_nth(int fd, unsigned int nth)

@@ -19,7 +19,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,25 +28,6 @@
 
 #define DEBUGFS	"/sys/kernel/debug/msix-guard"
 #define TRACEFS	"/sys/kernel/tracing"
-
-static void result(struct dev *d, bool ok, const char *name,
-		   const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		d->pass++;
-		printf("MSIXG PASS %s %s\n", d->bdf, name);
-		return;
-	}
-	d->fail++;
-	printf("MSIXG FAIL %s %s: ", d->bdf, name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
 
 static char *slurp(const char *path)
 {
@@ -74,18 +54,6 @@ static bool put(const char *path, const char *what)
 	return fclose(f) == 0 && ok;
 }
 
-static void io_line(struct dev *d, char dir, unsigned int bar, uint64_t off,
-		    const uint8_t *buf, size_t len)
-{
-	size_t i;
-
-	printf("MSIXG IO %s %c %u 0x%llx %zu ", d->bdf, dir, bar,
-	       (unsigned long long)off, len);
-	for (i = 0; i < len; i++)
-		printf("%02x", buf[i]);
-	printf("\n");
-}
-
 /* A forwarded access, declared to the host's trace oracle. */
 static void fwd(struct dev *d, char dir, unsigned int bar, uint64_t off,
 		uint64_t v, size_t len)
@@ -100,7 +68,7 @@ static void fwd(struct dev *d, char dir, unsigned int bar, uint64_t off,
 		r = bar_read(d, bar, off, buf, len);
 	if (r != (ssize_t)len)
 		die("forwarded access");
-	io_line(d, dir, bar, off, buf, len);
+	print_io(d, dir, bar, off, buf, len);
 }
 
 /* What debugfs "layout" must say, from config space. */

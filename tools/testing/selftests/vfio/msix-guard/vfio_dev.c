@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/io.h>
@@ -19,6 +20,36 @@ void die(const char *what)
 {
 	printf("MSIXG FATAL %s: %s\n", what, strerror(errno));
 	exit(2);
+}
+
+void result(struct dev *d, bool ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		d->pass++;
+		printf("MSIXG PASS %s %s\n", d->bdf, name);
+		return;
+	}
+	d->fail++;
+	printf("MSIXG FAIL %s %s: ", d->bdf, name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+void print_io(struct dev *d, char dir, unsigned int bar, uint64_t off,
+	      const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	printf("MSIXG IO %s %c %u %#llx %zu ", d->bdf, dir, bar,
+	       (unsigned long long)off, len);
+	for (i = 0; i < len; i++)
+		printf("%02x", buf[i]);
+	printf("\n");
 }
 
 uint64_t region_off(unsigned int index)

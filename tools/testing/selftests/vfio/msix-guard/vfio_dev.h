@@ -54,6 +54,12 @@ struct dev {
 };
 
 void die(const char *what);
+/* A "MSIXG PASS/FAIL BDF NAME[: why]" line, counted in @d. */
+void result(struct dev *d, bool ok, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A "MSIXG IO" line: an access that reached the device, for the host. */
+void print_io(struct dev *d, char dir, unsigned int bar, uint64_t off,
+	      const uint8_t *buf, size_t len);
 uint64_t region_off(unsigned int index);
 void open_device(struct dev *d, const char *bdf);
 void close_device(struct dev *d);
