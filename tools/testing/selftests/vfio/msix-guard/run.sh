@@ -11,7 +11,7 @@
 #   smoke:  the same on the megasas-gen2 alone (a module already proven by
 #           check, built another way, e.g. by DKMS)
 #   stress: random trapped accesses racing decode toggles, resets and
-#           re-opens, on two devices at once, for MSIXG_STRESS_SECS (30)
+#           re-opens, on two devices at once, for MSIXG_STRESS_SECS (20)
 #   parity: the same operations (parity.c; MSIXG_PARITY_SEED, _OPS) on two
 #           identical devices, one on stock vfio-pci, one on msix-guard:
 #           results and traces must agree but for the documented classes
@@ -45,7 +45,7 @@ qdevs=(-device megasas-gen2,addr=03.0
 if [ "$flow" = stress ]; then
 	devices="0000:00:03.0:1 0000:00:06.0:2"
 	label=${MSIXG_LABEL:-stress-$line}
-	secs=${MSIXG_STRESS_SECS:-30}
+	secs=${MSIXG_STRESS_SECS:-20}
 	tmo=$((secs * 4 + 300))
 elif [ "$flow" = parity ]; then
 	qdevs=(-device megasas-gen2,addr=03.0 -device megasas-gen2,addr=04.0)
