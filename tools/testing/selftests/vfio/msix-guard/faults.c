@@ -238,15 +238,7 @@ int main(int argc, char **argv)
 	struct dev d = { 0 };
 	int nthfd, op;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s BDF\n", argv[0]);
-		return 2;
-	}
-	open_device(&d, argv[1]);
-	read_config(&d);
-	if (!d.msix.present)
-		die("no MSI-X");
+	open_msix_device(&d, argc, argv);
 	exclude_acpica(&d);
 	nthfd = open("/proc/thread-self/fail-nth", O_RDWR);
 	if (nthfd < 0)

@@ -71,6 +71,16 @@ static void fwd(struct dev *d, char dir, unsigned int bar, uint64_t off,
 	print_io(d, dir, bar, off, buf, len);
 }
 
+/* "  WHAT       START-END" or "none", as debugfs "layout" has it. */
+static size_t span_line(char *out, size_t size, const char *what,
+			struct span s)
+{
+	if (s.start == s.end)
+		return snprintf(out, size, "  %-10s none\n", what);
+	return snprintf(out, size, "  %-10s 0x%llx-0x%llx\n", what,
+			(unsigned long long)s.start, (unsigned long long)s.end);
+}
+
 /* What debugfs "layout" must say, from config space. */
 static void expected_layout(struct dev *d, char *out, size_t size)
 {
@@ -90,18 +100,8 @@ static void expected_layout(struct dev *d, char *out, size_t size)
 			continue;
 		o += snprintf(out + o, size - o, "BAR%u: size 0x%llx\n", bar,
 			      (unsigned long long)d->bar_size[bar]);
-		if (t.start == t.end)
-			o += snprintf(out + o, size - o, "  table:     none\n");
-		else
-			o += snprintf(out + o, size - o, "  table:     0x%llx-0x%llx\n",
-				      (unsigned long long)t.start,
-				      (unsigned long long)t.end);
-		if (p.start == p.end)
-			o += snprintf(out + o, size - o, "  pba:       none\n");
-		else
-			o += snprintf(out + o, size - o, "  pba:       0x%llx-0x%llx\n",
-				      (unsigned long long)p.start,
-				      (unsigned long long)p.end);
+		o += span_line(out + o, size - o, "table:", t);
+		o += span_line(out + o, size - o, "pba:", p);
 		/* Runs of withheld pages. */
 		o += snprintf(out + o, size - o, "  withheld: ");
 		for (page = 0; page <= d->bar_size[bar]; page += d->page) {
@@ -315,15 +315,7 @@ int main(int argc, char **argv)
 {
 	struct dev d = { 0 };
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s BDF\n", argv[0]);
-		return 2;
-	}
-	open_device(&d, argv[1]);
-	read_config(&d);
-	if (!d.msix.present)
-		die("no MSI-X");
+	open_msix_device(&d, argc, argv);
 	observe(&d);
 	close_device(&d);
 	return d.fail ? 1 : 0;

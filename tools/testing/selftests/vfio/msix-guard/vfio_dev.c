@@ -92,6 +92,23 @@ void open_device(struct dev *d, const char *bdf)
 		die("VFIO_GROUP_GET_DEVICE_FD");
 }
 
+/*
+ * For the programs that take one BDF of a device with MSI-X: line-buffered
+ * output, the device opened, its config read; usage or die otherwise.
+ */
+void open_msix_device(struct dev *d, int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s BDF\n", argv[0]);
+		exit(2);
+	}
+	open_device(d, argv[1]);
+	read_config(d);
+	if (!d->msix.present)
+		die("no MSI-X");
+}
+
 void close_device(struct dev *d)
 {
 	close(d->fd);

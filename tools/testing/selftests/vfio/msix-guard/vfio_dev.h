@@ -63,6 +63,7 @@ void print_io(struct dev *d, char dir, unsigned int bar, uint64_t off,
 uint64_t region_off(unsigned int index);
 void open_device(struct dev *d, const char *bdf);
 void close_device(struct dev *d);
+void open_msix_device(struct dev *d, int argc, char **argv);
 struct vfio_region_info *region_info(struct dev *d, unsigned int index);
 struct vfio_info_cap_header *find_cap(struct vfio_region_info *info,
 				      uint16_t id);
