@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Every msix-guard test suite, one after the other (the machine has two
-# cores: never two heavy builds at once).  Each suite's log is kept under
-# the cache; the last line sums them up as "N passed, N failed".
+# Every msix-guard test suite, two at a time (see the lanes below).  Each
+# suite's log is kept under the cache; the summary lists the suites in the
+# order given, with the wall time of each, and its last line sums them up
+# as "N passed, N failed".
 #
 # Usage: check.sh [SUITE...]   (default: all; see SUITES below)
 set -uo pipefail
@@ -14,7 +15,6 @@ logs=$MSIXG_CACHE/logs
 mkdir -p "$logs"
 total_pass=0
 total_fail=0
-summary=()
 start=$SECONDS
 
 # suite_counts LOG: "P F" from the suite's own summary line.
@@ -35,8 +35,11 @@ suite_counts() {
 	echo "0 0"
 }
 
+# run_suite NAME CMD...: one suite, its log kept; leaves "P F SECONDS" in
+# NAME.result and what to show of a failure in NAME.excerpt, and prints its
+# line as soon as it ends.
 run_suite() {
-	local name=$1 log=$logs/$1.log rc=0 p f t0=$SECONDS line
+	local name=$1 log=$logs/$1.log rc=0 p f t0=$SECONDS
 	shift
 	msixg_log "suite $name (log: $log)"
 	"$@" > "$log" 2>&1 || rc=$?
@@ -47,24 +50,27 @@ run_suite() {
 		tail -n 40 "$log"
 	elif [ "$f" -ne 0 ]; then
 		grep -E '^FAIL |\[FAILED\]|EXPECTATION FAILED|ASSERTION FAILED' "$log" | head -n 40
-	fi
-	line=$(printf '%-12s %5d passed, %d failed %6ds' "$name:" "$p" "$f" $((SECONDS - t0)))
-	echo "$line"
-	summary+=("$line")
-	total_pass=$((total_pass + p))
-	total_fail=$((total_fail + f))
+	fi > "$logs/$name.excerpt"
+	echo "$p $f $((SECONDS - t0))" > "$logs/$name.result"
+	suite_line "$name" "$p" "$f" $((SECONDS - t0))
+}
+
+suite_line() {
+	printf '%-12s %5d passed, %d failed %6ds\n' "$1:" "$2" "$3" "$4"
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
 sel=$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard
-for s in $SUITES; do
+run_named() {
+	local s=$1 ref
 	case $s in
 	lint) run_suite lint "$here/lint.sh" 6.12 6.1 7.3 7.2 ;;
 	tools) run_suite tools "$here/tools.sh" ;;
 	kunit) run_suite kunit "$here/kunit.sh" 6.12 ;;
 	kunit-7.3) run_suite kunit-7.3 "$here/kunit.sh" 7.3 ;;
 	e2e-6.*) run_suite "$s" "$sel/run.sh" "${s#e2e-}" ;;
-	# 7.x reports the MSI-X BARs' region info as 6.12 did, in this run.
+	# 7.x reports the MSI-X BARs' region info as 6.12 did, in this run
+	# (e2e-6.12 runs before it, in the same lane).
 	e2e-*)
 		ref=
 		[[ " $SUITES " == *" e2e-6.12 "* ]] &&
@@ -77,13 +83,57 @@ for s in $SUITES; do
 	deb) run_suite deb "$here/deb.sh" ;;
 	debug) run_suite debug "$here/debug.sh" ;;
 	fresh) run_suite fresh "$here/fresh.sh" ;;
+	esac
+}
+
+run_lane() {
+	local s
+	for s in "$@"; do
+		run_named "$s"
+	done
+}
+
+# Two lanes run side by side (MSIXG_LANES=1: everything in one).  A suite
+# that is mostly one QEMU VM keeps about one of the two cores busy
+# (measured: e2e 0.9, stress 1.2, debug 1.3 cores), so those run in one
+# lane and the build-heavy suites in the other: never two heavy builds at
+# once.  What both lanes may prepare in the cache is prepared under a lock
+# (lib.sh: msixg_locked); the deb and dkms suites, which share the host's
+# DKMS tree, stay in one lane.
+vm_lane=()
+build_lane=()
+for s in $SUITES; do
+	case $s in
+	lint | tools | kunit | kunit-7.3 | e2e-* | stress-* | parity-* | dkms-* | deb | debug | fresh) ;;
 	*) msixg_die "unknown suite '$s'" ;;
 	esac
+	rm -f "$logs/$s.result" "$logs/$s.excerpt"
+	case $s in
+	e2e-* | stress-* | parity-* | debug) vm_lane+=("$s") ;;
+	*) build_lane+=("$s") ;;
+	esac
 done
+if [ "${MSIXG_LANES:-2}" -eq 1 ]; then
+	run_lane $SUITES
+else
+	run_lane "${vm_lane[@]}" &
+	run_lane "${build_lane[@]}" &
+	wait
+fi
 
 echo
 echo "suite        passed, failed   wall time"
-printf '%s\n' "${summary[@]}"
+for s in $SUITES; do
+	cat "$logs/$s.excerpt" 2>/dev/null
+	if read -r p f t < "$logs/$s.result"; then
+		suite_line "$s" "$p" "$f" "$t"
+	else	# its lane died before it ended
+		p=0 f=1
+		suite_line "$s" 0 1 0
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+done 2>/dev/null
 printf 'total %34ds\n' $((SECONDS - start))
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -36,23 +36,31 @@ esac
 tarball=$sysroot/usr/src/$pkg.tar.xz
 [ -f "$tarball" ] || msixg_die "$pkg ships no /usr/src/$pkg.tar.xz"
 src=$top/$pkg
-if [ "$(cat "$src/.msixg-version" 2>/dev/null)" != "$version" ]; then
-	msixg_log "unpacking $pkg $version into $top"
-	# A UML build of the old source would not notice the new one.
-	rm -rf "$src" "$uml"
-	mkdir -p "$top"
-	tar -C "$top" -xaf "$tarball"
-	echo "$version" > "$src/.msixg-version"
-fi
-# The graft: the driver directory where it would live upstream, reachable
-# from drivers/ even under UML, which has neither PCI nor VFIO.  Its own
-# Makefile builds what the config asks for: the KUnit module alone under
-# UML, the driver with its tests where VFIO exists (the debug kernel).
-ln -sfn "$driver" "$src/drivers/vfio/pci/msix-guard"
-# Its tracepoints' header, copied: the 7.3 tree sees only /msixg-driver.
-cp "$MSIXG_REPO/include/trace/events/msix_guard.h" "$src/include/trace/events/"
-grep -q 'msix-guard/Kconfig' "$src/drivers/Kconfig" ||
-	echo 'source "drivers/vfio/pci/msix-guard/Kconfig"' >> "$src/drivers/Kconfig"
-grep -q 'vfio/pci/msix-guard/' "$src/drivers/Makefile" ||
-	echo 'obj-y += vfio/pci/msix-guard/' >> "$src/drivers/Makefile"
+# Unpack and graft under a lock: the KUnit and debug-kernel suites may both
+# get here at once.
+unpack_and_graft() {
+	if [ "$(cat "$src/.msixg-version" 2>/dev/null)" != "$version" ]; then
+		msixg_log "unpacking $pkg $version into $top"
+		# A UML build of the old source would not notice the new one.
+		rm -rf "$src" "$uml"
+		mkdir -p "$top"
+		tar -C "$top" -xaf "$tarball"
+		echo "$version" > "$src/.msixg-version"
+	fi
+	# The graft: the driver directory where it would live upstream, reachable
+	# from drivers/ even under UML, which has neither PCI nor VFIO.  Its own
+	# Makefile builds what the config asks for: the KUnit module alone under
+	# UML, the driver with its tests where VFIO exists (the debug kernel).
+	ln -sfn "$driver" "$src/drivers/vfio/pci/msix-guard"
+	# Its tracepoints' header, copied (the 7.3 tree sees only /msixg-driver)
+	# only when it changed: a build of the other suite may be reading it.
+	cmp -s "$MSIXG_REPO/include/trace/events/msix_guard.h" \
+		"$src/include/trace/events/msix_guard.h" ||
+		cp "$MSIXG_REPO/include/trace/events/msix_guard.h" "$src/include/trace/events/"
+	grep -q 'msix-guard/Kconfig' "$src/drivers/Kconfig" ||
+		echo 'source "drivers/vfio/pci/msix-guard/Kconfig"' >> "$src/drivers/Kconfig"
+	grep -q 'vfio/pci/msix-guard/' "$src/drivers/Makefile" ||
+		echo 'obj-y += vfio/pci/msix-guard/' >> "$src/drivers/Makefile"
+}
+msixg_locked "$MSIXG_LOCKS/source-$line" unpack_and_graft
 echo "$src"

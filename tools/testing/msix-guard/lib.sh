@@ -15,6 +15,19 @@ MSIXG_LOCK_TIMEOUT=${MSIXG_LOCK_TIMEOUT:-600}
 msixg_log() { printf '[msix-guard] %s\n' "$*" >&2; }
 msixg_die() { printf '[msix-guard] FATAL: %s\n' "$*" >&2; exit 1; }
 
+# msixg_locked LOCKFILE CMD...: CMD (a command or a function, run in this
+# shell so the variables it sets stay set) while holding LOCKFILE.  check.sh
+# runs two suites at a time: whatever they both may prepare in the cache
+# (kernel images, apt state, the trixie root, the grafted source tree) is
+# prepared under a lock, by one of them, while the other waits.
+msixg_locked() {
+	local lock=$1
+	shift
+	mkdir -p "$(dirname "$lock")"
+	{ flock 9 && "$@"; } 9>"$lock"
+}
+MSIXG_LOCKS=$MSIXG_CACHE/locks
+
 # Packages installed only when missing, so a warm machine runs no apt at all.
 msixg_need_pkgs() {
 	local missing=() p
@@ -23,14 +36,18 @@ msixg_need_pkgs() {
 			grep -q 'install ok installed' || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
-	msixg_log "installing: ${missing[*]}"
+	msixg_locked "$MSIXG_LOCKS/apt" msixg_apt_install "${missing[@]}"
+}
+
+msixg_apt_install() {
+	msixg_log "installing: $*"
 	if [ -z "${MSIXG_APT_UPDATED:-}" ]; then
 		msixg_apt update -q >&2 || msixg_die "apt-get update failed"
 		export MSIXG_APT_UPDATED=1
 	fi
 	DEBIAN_FRONTEND=noninteractive msixg_apt install -y -q \
-		--no-install-recommends "${missing[@]}" >&2 ||
-		msixg_die "apt-get install ${missing[*]} failed"
+		--no-install-recommends "$@" >&2 ||
+		msixg_die "apt-get install $* failed"
 }
 
 # apt-get, waiting for the dpkg lock.
@@ -68,7 +85,8 @@ msixg_kernel_release() {
 	rel=$(apt-cache depends "$meta" 2>/dev/null |
 		sed -n 's/^ *Depends: linux-image-//p' | head -n1)
 	if [ -z "$rel" ] && [ -z "${MSIXG_APT_UPDATED:-}" ]; then
-		msixg_apt update -q >&2 && export MSIXG_APT_UPDATED=1
+		msixg_locked "$MSIXG_LOCKS/apt" msixg_apt update -q >&2 &&
+			export MSIXG_APT_UPDATED=1
 		rel=$(apt-cache depends "$meta" 2>/dev/null |
 			sed -n 's/^ *Depends: linux-image-//p' | head -n1)
 	fi
@@ -105,6 +123,11 @@ msixg_trixie_apt() {
 
 msixg_trixie_apt_update() {
 	[ -n "${MSIXG_TRIXIE_UPDATED:-}" ] && return 0
+	msixg_locked "$MSIXG_LOCKS/trixie-apt" msixg_trixie_apt_update_locked
+	export MSIXG_TRIXIE_UPDATED=1
+}
+
+msixg_trixie_apt_update_locked() {
 	mkdir -p "$MSIXG_APT_TRIXIE"/{lists/partial,cache/archives/partial}
 	cat > "$MSIXG_APT_TRIXIE/sources.list" <<-EOF
 	deb http://deb.debian.org/debian trixie main
@@ -116,7 +139,6 @@ msixg_trixie_apt_update() {
 		msixg_trixie_apt apt-get update -q >&2 ||
 			msixg_die "apt-get update (trixie, private configuration) failed"
 	fi
-	export MSIXG_TRIXIE_UPDATED=1
 }
 
 # The newest amd64 release of a 7.x line in trixie-backports.
@@ -163,6 +185,10 @@ msixg_chroot() {
 # built: made once with debootstrap (a few minutes), kept in the cache.
 MSIXG_TRIXIE=$MSIXG_CACHE/trixie-root
 msixg_prepare_trixie_root() {
+	msixg_locked "$MSIXG_LOCKS/trixie-root" msixg_prepare_trixie_root_locked
+}
+
+msixg_prepare_trixie_root_locked() {
 	if [ ! -e "$MSIXG_TRIXIE/.ready" ]; then
 		msixg_need_pkgs debootstrap
 		msixg_log "debootstrap --variant=minbase trixie into $MSIXG_TRIXIE (once)"
@@ -188,19 +214,28 @@ msixg_root_need_pkgs() {
 			grep -q 'install ok installed' || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
-	msixg_log "installing in the trixie root: ${missing[*]}"
+	msixg_locked "$MSIXG_LOCKS/trixie-root" msixg_root_apt_install "${missing[@]}"
+}
+
+msixg_root_apt_install() {
+	msixg_log "installing in the trixie root: $*"
 	msixg_chroot "$MSIXG_TRIXIE" -- /bin/sh -c \
 		'apt-get -o DPkg::Lock::Timeout=600 update -q &&
 		 DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-			install -y -q --no-install-recommends "$@"' sh "${missing[@]}" >&2 ||
-		msixg_die "apt-get install ${missing[*]} in the trixie root failed"
+			install -y -q --no-install-recommends "$@"' sh "$@" >&2 ||
+		msixg_die "apt-get install $* in the trixie root failed"
 }
 
 # Sets KREL, KDIR (headers), KIMAGE (vmlinuz) and KMODS (its modules) for a
 # kernel line, and KROOT: empty for a line built on this host, else the
 # root it is built in (KDIR is then a path inside it).  The image is
-# unpacked into the cache, never installed.
+# unpacked into the cache, never installed.  The lock lives in the kernels
+# directory because the fresh suite's root shares that directory.
 msixg_prepare_kernel() {
+	msixg_locked "$MSIXG_CACHE/kernels/.lock" msixg_prepare_kernel_locked "$@"
+}
+
+msixg_prepare_kernel_locked() {
 	local line=$1 kroot deb
 	msixg_need_pkgs kmod xz-utils gcc make libelf-dev libc6-dev
 	case " $MSIXG_LINES_TRIXIE " in
