@@ -385,6 +385,8 @@ msixg_stage_vm() {
 		"$sel/observe.c" "$sel/vfio_dev.c"
 	msixg_build_guest_prog "$work/root/msix_guard_faults" \
 		"$sel/faults.c" "$sel/vfio_dev.c"
+	msixg_build_guest_prog "$work/root/msix_guard_vmm" \
+		"$sel/vmm.c" "$sel/vfio_dev.c"
 	msixg_build_guest_prog "$work/root/msixg" \
 		"$MSIXG_REPO/tools/msix-guard/msixg.c"
 	install -m755 "$sel/init" "$work/root/init"
@@ -392,6 +394,22 @@ msixg_stage_vm() {
 	cp "$flow" "$work/root/flow.sh"
 	cp "$sel"/flow-*.sh "$work/root/"
 	msixg_make_initramfs "$work/root" "$work/vm.cpio.gz"
+}
+
+# msixg_stage_qemu DIR: this host's (Debian's) qemu-system-x86_64 with the
+# libraries and firmware it loads, at their own paths under DIR, for a VM
+# that runs QEMU itself (the vmm flow).
+msixg_stage_qemu() {
+	local dir=$1 qemu=/usr/bin/qemu-system-x86_64 f
+	msixg_need_pkgs qemu-system-x86 libc-bin
+	for f in $qemu $(ldd "$qemu" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p;s/^\t\(\/[^ ]*\) .*/\1/p') \
+		/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so \
+		/usr/share/qemu/kvmvapic.bin /usr/share/seabios/bios-256k.bin; do
+		mkdir -p "$dir$(dirname "$f")"
+		cp -L "$f" "$dir$f" || msixg_die "cannot stage $f"
+	done
+	# QEMU finds its firmware next to its binary, in ../share/qemu.
+	ln -sf ../seabios/bios-256k.bin "$dir/usr/share/qemu/bios-256k.bin"
 }
 
 # msixg_make_initramfs DIR OUT: busybox + everything already placed in DIR.

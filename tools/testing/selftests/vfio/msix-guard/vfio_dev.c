@@ -154,7 +154,8 @@ struct vfio_info_cap_header *find_cap(struct vfio_region_info *info,
 	return NULL;
 }
 
-void read_config(struct dev *d)
+/* The MSI-X capability in d->cfg, and the BARs from sysfs. */
+static void parse_config(struct dev *d)
 {
 	unsigned int pos, guard = 0;
 	uint32_t table, pba;
@@ -162,10 +163,6 @@ void read_config(struct dev *d)
 	FILE *f;
 	char path[256];
 	unsigned int i;
-
-	if (pread(d->fd, d->cfg, sizeof(d->cfg), region_off(VFIO_PCI_CONFIG_REGION_INDEX)) !=
-	    sizeof(d->cfg))
-		die("config read");
 
 	memset(&d->msix, 0, sizeof(d->msix));
 	pos = d->cfg[PCI_CAPABILITY_LIST] & ~3u;
@@ -200,6 +197,30 @@ void read_config(struct dev *d)
 		d->bar_size[i] = s ? e - s + 1 : 0;
 	}
 	fclose(f);
+}
+
+void read_config(struct dev *d)
+{
+	if (pread(d->fd, d->cfg, sizeof(d->cfg), region_off(VFIO_PCI_CONFIG_REGION_INDEX)) !=
+	    sizeof(d->cfg))
+		die("config read");
+	parse_config(d);
+}
+
+/* For a device some other process (a VMM) holds: config through sysfs. */
+void read_config_sysfs(struct dev *d, const char *bdf)
+{
+	char path[256];
+	FILE *f;
+
+	d->bdf = bdf;
+	d->page = sysconf(_SC_PAGESIZE);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
+	f = fopen(path, "r");
+	if (!f || fread(d->cfg, 1, sizeof(d->cfg), f) != sizeof(d->cfg))
+		die(path);
+	fclose(f);
+	parse_config(d);
 }
 
 /* Which structures of this BAR are in it, as spans (empty if elsewhere). */

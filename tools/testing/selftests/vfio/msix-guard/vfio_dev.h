@@ -68,6 +68,7 @@ struct vfio_region_info *region_info(struct dev *d, unsigned int index);
 struct vfio_info_cap_header *find_cap(struct vfio_region_info *info,
 				      uint16_t id);
 void read_config(struct dev *d);
+void read_config_sysfs(struct dev *d, const char *bdf);
 void bar_spans(struct dev *d, unsigned int bar, struct span *t,
 	       struct span *p);
 bool page_withheld(struct dev *d, unsigned int bar, uint64_t page);
