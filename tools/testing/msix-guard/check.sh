@@ -10,7 +10,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SUITES=${*:-"lint tools kunit kunit-7.3 e2e-6.12 e2e-6.1 e2e-7.3 parity-6.12 parity-7.3 vmm-6.12 stress-6.12 stress-7.3 dkms-6.12 dkms-6.1 dkms-7.3 deb debug fresh"}
+SUITES=${*:-"lint tools kunit kunit-7.3 e2e-6.12 e2e-6.1 e2e-7.3 parity-6.12 parity-7.3 vmm-6.12 vmm-7.3 stress-6.12 stress-7.3 dkms-6.12 dkms-6.1 dkms-7.3 deb debug fresh"}
 logs=$MSIXG_CACHE/logs
 mkdir -p "$logs"
 total_pass=0
