@@ -10,7 +10,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SUITES=${*:-"lint tools kunit kunit-7.3 e2e-6.12 e2e-6.1 e2e-7.3 parity-6.12 parity-7.3 vmm-6.12 vmm-7.3 stress-6.12 stress-7.3 dkms-6.12 dkms-6.1 dkms-7.3 deb debug fresh"}
+SUITES=${*:-"lint tools kunit kunit-7.3 e2e-6.12 e2e-6.1 e2e-7.3 parity-6.12 parity-7.3 vmm-6.12 vmm-7.3 stress-6.12 stress-7.3 dkms-6.12 dkms-6.1 dkms-7.3 deb debug faults-6.12 fresh"}
 logs=$MSIXG_CACHE/logs
 mkdir -p "$logs"
 total_pass=0
@@ -83,6 +83,7 @@ run_named() {
 	dkms-*) run_suite "$s" "$here/dkms.sh" "${s#dkms-}" ;;
 	deb) run_suite deb "$here/deb.sh" ;;
 	debug) run_suite debug "$here/debug.sh" ;;
+	faults-6.12) run_suite faults-6.12 "$here/faults.sh" ;;
 	fresh) run_suite fresh "$here/fresh.sh" ;;
 	esac
 }
@@ -106,12 +107,12 @@ build_lane=()
 for s in $SUITES; do
 	case $s in
 	lint | tools | kunit | kunit-7.3 | e2e-* | stress-* | parity-* | vmm-* | dkms-* | deb | \
-	debug | fresh) ;;
+	debug | faults-6.12 | fresh) ;;
 	*) msixg_die "unknown suite '$s'" ;;
 	esac
 	rm -f "$logs/$s.result" "$logs/$s.excerpt"
 	case $s in
-	e2e-* | stress-* | parity-* | vmm-* | debug) vm_lane+=("$s") ;;
+	e2e-* | stress-* | parity-* | vmm-* | debug | faults-*) vm_lane+=("$s") ;;
 	*) build_lane+=("$s") ;;
 	esac
 done

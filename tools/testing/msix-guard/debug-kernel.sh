@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Build an x86_64 debug kernel (lockdep, KASAN, UBSAN, atomic-sleep checks)
-# from Debian's linux-source-6.12 (allnoconfig + debug.config) with msix-guard and its KUnit suites built
-# in (debug.config), in the cache.  Prints the path of the bzImage.
+# from Debian's linux-source-6.12 (allnoconfig + debug.config), VFIO built
+# in, msix-guard and its KUnit suites as modules, in the cache.  Prints the
+# path of the bzImage; the modules are in drivers/vfio/pci/msix-guard/ next
+# to it (msixg_debug_modules in lib.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +26,6 @@ fi
 grep '^CONFIG_' "$here/debug.config" | while read -r opt; do
 	grep -qx "$opt" "$out/.config" || msixg_die "debug config lacks $opt"
 done || exit 1
-make -s -C "$src" O="$out" -j"$MSIXG_JOBS" bzImage >&2 ||
+make -s -C "$src" O="$out" -j"$MSIXG_JOBS" bzImage modules >&2 ||
 	msixg_die "debug kernel build failed"
 echo "$out/arch/x86/boot/bzImage"

@@ -2,18 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The debug kernel suite: build (or reuse) the x86_64 debug kernel with
-# lockdep, KASAN, UBSAN and atomic-sleep checks and msix-guard built in
-# (debug-kernel.sh), boot it in QEMU, check the KUnit suites it ran at boot
-# and run the stress flow on it.  Any checker report fails the suite.
+# lockdep, KASAN, UBSAN and atomic-sleep checks (debug-kernel.sh), boot it
+# in QEMU, load msix-guard and its KUnit module (the suites run at load),
+# check their results and run the stress flow on it.  Any checker report
+# fails the suite.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-here=$(cd "$(dirname "$0")" && pwd)
 sel=$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard
 
-KIMAGE=$("$here/debug-kernel.sh") || msixg_die "no debug kernel"
 work=$MSIXG_CACHE/debug-vm
 rm -rf "$work" && mkdir -p "$work"
-msixg_stage_vm "$work" "$sel/flow-debug.sh" builtin
+msixg_stage_debug_vm "$work" "$sel/flow-debug.sh"
 truncate -s 1M "$work/nvme.img"
 secs=${MSIXG_STRESS_SECS:-30}
 

@@ -361,22 +361,20 @@ msixg_build_guest_prog() {
 }
 
 # msixg_stage_vm WORK FLOW [KO]: WORK/vm.cpio.gz, a busybox initramfs
-# with the VFIO modules of $KREL, msix-guard (KO, or built now against
-# $KDIR), the guest test program, and FLOW as the guest's /flow.sh.  Files
-# placed in WORK/root beforehand come along.
+# with the VFIO modules of $KREL (none when KMODS is empty: a kernel with
+# VFIO built in), msix-guard (KO, or built now against $KDIR), the guest
+# test programs, and FLOW as the guest's /flow.sh.  Files placed in
+# WORK/root beforehand come along.
 msixg_stage_vm() {
 	local work=$1 flow=$2 ko=${3:-}
 	local sel=$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard
 	mkdir -p "$work/root/lib/modules"
-	# KO=builtin: a kernel with VFIO and msix-guard built in.
-	if [ "$ko" != builtin ]; then
-		[ -n "$ko" ] || ko=$(msixg_build_module)
-		msixg_stage_vfio_modules "$work/root/lib/modules"
-		case $ko in
-		*.xz) xz -dc "$ko" > "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
-		*) cp "$ko" "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
-		esac
-	fi
+	[ -n "$ko" ] || ko=$(msixg_build_module)
+	[ -z "${KMODS:-}" ] || msixg_stage_vfio_modules "$work/root/lib/modules"
+	case $ko in
+	*.xz) xz -dc "$ko" > "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
+	*) cp "$ko" "$work/root/lib/modules/msix-guard-vfio-pci.ko" ;;
+	esac
 	msixg_build_guest_prog "$work/root/msix_guard_test" \
 		"$sel/msix_guard_test.c" "$sel/vfio_dev.c"
 	msixg_build_guest_prog "$work/root/msix_guard_parity" \
@@ -387,6 +385,8 @@ msixg_stage_vm() {
 		"$sel/faults.c" "$sel/vfio_dev.c"
 	msixg_build_guest_prog "$work/root/msix_guard_vmm" \
 		"$sel/vmm.c" "$sel/vfio_dev.c"
+	msixg_build_guest_prog "$work/root/msix_guard_devfaults" \
+		"$sel/device_faults.c" "$sel/vfio_dev.c"
 	msixg_build_guest_prog "$work/root/msixg" \
 		"$MSIXG_REPO/tools/msix-guard/msixg.c"
 	install -m755 "$sel/init" "$work/root/init"
@@ -394,6 +394,22 @@ msixg_stage_vm() {
 	cp "$flow" "$work/root/flow.sh"
 	cp "$sel"/flow-*.sh "$work/root/"
 	msixg_make_initramfs "$work/root" "$work/vm.cpio.gz"
+}
+
+# msixg_stage_debug_vm WORK FLOW: the debug kernel (built now if its
+# sources or config changed) as KIMAGE, and WORK/vm.cpio.gz with its
+# msix-guard module, its KUnit module (/lib/modules/msix-guard-kunit.ko,
+# for the flow to load) and FLOW; VFIO is built into that kernel.
+msixg_stage_debug_vm() {
+	local work=$1 flow=$2 mods
+	KIMAGE=$("$MSIXG_REPO/tools/testing/msix-guard/debug-kernel.sh") ||
+		msixg_die "no debug kernel"
+	mods=$MSIXG_CACHE/debug-x86_64/drivers/vfio/pci/msix-guard
+	KMODS=
+	mkdir -p "$work/root/lib/modules"
+	cp "$mods/msix-guard-kunit.ko" "$work/root/lib/modules/" ||
+		msixg_die "the debug kernel's KUnit module is missing"
+	msixg_stage_vm "$work" "$flow" "$mods/msix-guard-vfio-pci.ko"
 }
 
 # msixg_stage_qemu DIR: this host's (Debian's) qemu-system-x86_64 with the

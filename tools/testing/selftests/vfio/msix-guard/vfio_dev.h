@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <linux/vfio.h>
 
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define MAX_AREAS 8
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -55,8 +56,8 @@ struct dev {
 
 void die(const char *what);
 /* A "MSIXG PASS/FAIL BDF NAME[: why]" line, counted in @d. */
-void result(struct dev *d, bool ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+__printf(4, 5)
+void result(struct dev *d, bool ok, const char *name, const char *fmt, ...);
 /* A "MSIXG IO" line: an access that reached the device, for the host. */
 void print_io(struct dev *d, char dir, unsigned int bar, uint64_t off,
 	      const uint8_t *buf, size_t len);

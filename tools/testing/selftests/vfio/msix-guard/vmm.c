@@ -79,9 +79,7 @@ static double now(void)
 }
 
 /* One qtest command; returns what follows "OK" (asynchronous lines skipped). */
-static const char *qcmd(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static const char *qcmd(const char *fmt, ...)
+static __printf(1, 2) const char *qcmd(const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
@@ -265,6 +263,11 @@ static uint32_t msi_word(unsigned int vector)
 	return __atomic_load_n((uint32_t *)gpa(MSI_GPA + 16 * vector), __ATOMIC_ACQUIRE);
 }
 
+static uint16_t cqe_status(struct nvme_cqe *cqe)
+{
+	return __atomic_load_n(&cqe->status, __ATOMIC_ACQUIRE);
+}
+
 /*
  * Submit one command and wait for it: first its interrupt (QEMU writes
  * the vector's message into guest memory), then its completion entry.
@@ -272,7 +275,7 @@ static uint32_t msi_word(unsigned int vector)
  */
 static int nvme_cmd(struct nvme_q *q, struct nvme_sqe *sqe)
 {
-	volatile struct nvme_cqe *cqe;
+	struct nvme_cqe *cqe;
 	uint32_t *msi = gpa(MSI_GPA + 16 * q->vector);
 	double deadline;
 	int status;
@@ -292,12 +295,13 @@ static int nvme_cmd(struct nvme_q *q, struct nvme_sqe *sqe)
 	else
 		nv.missed_irqs++;
 
+	/* The device writes the entry, its phase bit last. */
 	cqe = gpa(q->cq_gpa + 16 * q->head);
-	while (((cqe->status & 1) != q->phase) && now() < deadline)
+	while ((cqe_status(cqe) & 1) != q->phase && now() < deadline)
 		usleep(200);
-	if ((cqe->status & 1) != q->phase)
+	if ((cqe_status(cqe) & 1) != q->phase)
 		return -1;
-	status = cqe->status >> 1;
+	status = cqe_status(cqe) >> 1;
 	if (cqe->cid != sqe->cid)
 		status = -2;
 	q->head = (q->head + 1) % QDEPTH;
@@ -488,7 +492,7 @@ static void start_qemu(const char *qemu, const char *nvme, const char *mega)
 	close(fd);
 
 	unlink(SOCK_PATH);
-	strcpy(sa.sun_path, SOCK_PATH);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", SOCK_PATH);
 	ls = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (ls < 0 || bind(ls, (void *)&sa, sizeof(sa)) || listen(ls, 1))
 		die("qtest socket");
