@@ -53,15 +53,15 @@ dmesg | grep -E 'AER|acpiphp|pcieport|vfio' | sed 's/^/MSIXG DMESG /'
 
 # msixg_leaks NAME [LO HI]: a kmemleak scan (it reports objects at least
 # 5 s old); a report of msix-guard or vfio, or with a return address in
-# LO-HI (an unloaded module's text, which no name resolves any more),
-# fails NAME.
+# LO-HI (an unloaded module's text: printed as a bare 0x... address, no
+# name resolves it any more), fails NAME.
 msixg_leaks() {
 	sleep 6
 	echo scan > /sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak > /tmp/leaks
 	sed "s/^/MSIXG LEAK $1 /" /tmp/leaks
 	if grep -qE 'msixg_|vfio_|msix_guard' /tmp/leaks ||
-	   { [ -n "${2:-}" ] && grep -o '\[<[0-9a-f]*>\]' /tmp/leaks | tr -d '[]<>' |
+	   { [ -n "${2:-}" ] && grep -o '0x[0-9a-f]\{16\}' /tmp/leaks | cut -c3- |
 	     awk -v lo="$2" -v hi="$3" '$1 >= lo && $1 < hi { f = 1 } END { exit !f }'; }; then
 		echo "MSIXG FAIL global $1: kmemleak reports objects of msix-guard or vfio"
 	else
