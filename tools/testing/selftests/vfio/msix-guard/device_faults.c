@@ -47,6 +47,7 @@ struct accessor {
 	bool toggle_decode;
 	pthread_t thread;
 	bool stop;		/* set by the main thread, atomically */
+	bool ended_ebadf;	/* the fd was closed under the thread */
 	/* Written by the thread only; read after it is joined or for progress. */
 	unsigned long done, errors, forwarded_all_ones;
 	unsigned long long errnos;	/* bit n: errno n seen */
@@ -67,6 +68,10 @@ static void account(struct accessor *a, ssize_t n, size_t want, double t0)
 
 	if (t > a->max_secs)
 		a->max_secs = t;
+	if (n < 0 && errno == EBADF) {	/* the fd was closed: the end */
+		__atomic_store_n(&a->ended_ebadf, true, __ATOMIC_RELEASE);
+		return;
+	}
 	__atomic_add_fetch(&a->done, 1, __ATOMIC_RELAXED);
 	if (n == (ssize_t)want)
 		return;
@@ -91,7 +96,8 @@ static void *access_loop(void *arg)
 	ssize_t n;
 	double t0;
 
-	for (i = 0; !__atomic_load_n(&a->stop, __ATOMIC_RELAXED); i++) {
+	for (i = 0; !__atomic_load_n(&a->stop, __ATOMIC_RELAXED) &&
+	     !__atomic_load_n(&a->ended_ebadf, __ATOMIC_ACQUIRE); i++) {
 		t0 = now();
 		n = bar_read(d, d->msix.table_bar, d->msix.table.start, &v, 4);
 		account(a, n, 4, t0);
@@ -210,7 +216,7 @@ static int do_remove(const char *bdf, const char *qemu_id)
 	uint64_t req;
 	char *group;
 	ssize_t n;
-	int efd, fd;
+	int efd, fd, tries;
 
 	open_device(&d, bdf);
 	read_config(&d);
@@ -230,13 +236,24 @@ static int do_remove(const char *bdf, const char *qemu_id)
 	result(&d, moved > 0 && a.max_secs < 2,
 	       "remove-accesses-complete-meanwhile",
 	       "%lu accesses in 0.5 s, slowest %.3f s", moved, a.max_secs);
-	stop_accessor(&a);
-	print_errnos(&a, "remove");
 
+	/*
+	 * Give the device back as a VMM would, with the thread still
+	 * accessing: the accesses under way finish, the next ones fail.
+	 */
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
 	n = readlink(path, link, sizeof(link) - 1);
 	link[n > 0 ? n : 0] = 0;
-	close_device(&d);
+	close(d.fd);
+	for (tries = 0; tries < 50 && !__atomic_load_n(&a.ended_ebadf, __ATOMIC_ACQUIRE); tries++)
+		usleep(100000);
+	stop_accessor(&a);
+	print_errnos(&a, "remove");
+	result(&d, a.ended_ebadf && !a.errors, "remove-accesses-end-with-an-error",
+	       "%s, %lu failed before the close",
+	       a.ended_ebadf ? "EBADF after the close" : "no EBADF within 5 s", a.errors);
+	close(d.group);
+	close(d.container);
 	result(&d, gone_within(bdf, 20),
 	       "remove-completes-after-close",
 	       "the device is still there 20 s after the close");
