@@ -98,10 +98,12 @@ run_lane() {
 # Two lanes run side by side (MSIXG_LANES=1: everything in one).  A suite
 # that is mostly one QEMU VM keeps about one of the two cores busy
 # (measured: e2e 0.9, stress 1.2, debug 1.3 cores), so those run in one
-# lane and the build-heavy suites in the other: never two heavy builds at
-# once.  What both lanes may prepare in the cache is prepared under a lock
-# (lib.sh: msixg_locked); the deb and dkms suites, which share the host's
-# DKMS tree, stay in one lane.
+# lane and the build-heavy suites in the other.  The VM lane builds only
+# its module (an incremental build of a few files) and, when its sources
+# or config changed, the debug kernel: then, on a cold cache, two builds
+# do run at once.  What both lanes may prepare in the cache is prepared
+# under a lock (lib.sh: msixg_locked); the deb and dkms suites, which
+# share the host's DKMS tree, stay in one lane.
 vm_lane=()
 build_lane=()
 for s in $SUITES; do

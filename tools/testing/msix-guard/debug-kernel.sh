@@ -5,7 +5,7 @@
 # from Debian's linux-source-6.12 (allnoconfig + debug.config), VFIO built
 # in, msix-guard and its KUnit suites as modules, in the cache.  Prints the
 # path of the bzImage; the modules are in drivers/vfio/pci/msix-guard/ next
-# to it (msixg_debug_modules in lib.sh).
+# to it (msixg_stage_debug_vm in lib.sh stages them).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)

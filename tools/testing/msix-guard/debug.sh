@@ -19,7 +19,7 @@ secs=${MSIXG_STRESS_SECS:-30}
 msixg_log "booting the debug kernel (TCG; slow: lockdep and KASAN)"
 rc=0
 msixg_boot "$work/vm" $((4 * secs + 360)) \
-	"hung_task_timeout_secs=60 MSIXG_DEVICES=\"0000:00:03.0:1 0000:00:06.0:2\" MSIXG_STRESS_SECS=$secs" -- \
+	"sysctl.kernel.hung_task_timeout_secs=60 MSIXG_DEVICES=\"0000:00:03.0:1 0000:00:06.0:2\" MSIXG_STRESS_SECS=$secs" -- \
 	-device megasas-gen2,addr=03.0 \
 	-drive if=none,id=nvm,format=raw,file="$work/nvme.img" \
 	-device nvme,serial=msixg,drive=nvm,addr=06.0 || rc=$?

@@ -24,7 +24,11 @@ msixg_locked() {
 	local lock=$1
 	shift
 	mkdir -p "$(dirname "$lock")"
-	{ flock 9 && "$@"; } 9>"$lock"
+	{
+		flock -w "$MSIXG_LOCK_TIMEOUT" 9 ||
+			msixg_die "$lock: still held by another suite after ${MSIXG_LOCK_TIMEOUT}s"
+		"$@"
+	} 9>"$lock"
 }
 MSIXG_LOCKS=$MSIXG_CACHE/locks
 
