@@ -42,7 +42,9 @@ msixg_log "booting the debug kernel (TCG; slow: lockdep and KASAN)"
 	--console "$work/vm.console" --log "$work/qmp.log" &
 relay=$!
 rc=0
-msixg_boot "$work/vm" 900 "pcie_ports=native MSIXG_FAULTS=\"$faults\"" -- "${qdevs[@]}" || rc=$?
+msixg_boot "$work/vm" 900 "pcie_ports=native sysctl.kernel.hung_task_timeout_secs=60 MSIXG_FAULTS=\"$faults\"" -- "${qdevs[@]}" || rc=$?
+# It follows every boot (msixg_boot may boot twice): done when QEMU is.
+kill "$relay" 2>/dev/null
 wait "$relay"
 
 ok=0
@@ -53,7 +55,8 @@ msixg_add_counts "$work/check.out"
 # What QEMU did for the guest's requests.
 qmp() { grep -q "$1" "$work/qmp.log"; }
 msixg_ok "qmp: device_del gone1 accepted" \
-	qmp '"request": {"execute": "device_del", "arguments": {"id": "gone1"}}'
+	bash -c "grep -A1 '\"execute\": \"device_del\", \"arguments\": {\"id\": \"gone1\"}' \
+		'$work/qmp.log' | grep -qx '{\"return\": {}}'"
 msixg_ok "qmp: gone1 deleted (the guest ejected it)" \
 	qmp '"event": "DEVICE_DELETED", "data": {"device": "gone1"'
 msixg_ok "qmp: two AER injections, both accepted" \

@@ -57,8 +57,11 @@ dmesg | grep -E 'AER|acpiphp|pcieport|vfio' | sed 's/^/MSIXG DMESG /'
 # name resolves it any more), fails NAME.
 msixg_leaks() {
 	sleep 6
-	echo scan > /sys/kernel/debug/kmemleak
-	cat /sys/kernel/debug/kmemleak > /tmp/leaks
+	if ! echo scan > /sys/kernel/debug/kmemleak ||
+	   ! cat /sys/kernel/debug/kmemleak > /tmp/leaks; then
+		echo "MSIXG FAIL global $1: no kmemleak scan"
+		return
+	fi
 	sed "s/^/MSIXG LEAK $1 /" /tmp/leaks
 	if grep -qE 'msixg_|vfio_|msix_guard' /tmp/leaks ||
 	   { [ -n "${2:-}" ] && grep -o '0x[0-9a-f]\{16\}' /tmp/leaks | cut -c3- |
@@ -73,9 +76,11 @@ msixg_leaks no-leaks
 
 # rmmod with devices still bound (their remove runs now), then its leaks.
 set -- $(grep '^msix_guard_vfio_pci ' /proc/modules)
-size=$2
+size=${2:-0}
 base=${6#0x}
-end=$(printf '%016x' $((0x$base + size)))
+[ "$((0x${base:-0}))" -ne 0 ] && [ "$size" -ne 0 ] ||
+	echo "MSIXG FAIL global module-text-known: /proc/modules shows no address"
+end=$(printf '%016x' $((0x${base:-0} + size)))
 if rmmod msix-guard-vfio-pci && [ ! -e /sys/bus/pci/drivers/msix-guard-vfio-pci ] &&
    [ -z "$(msixg_driver_of "$alloc")" ]; then
 	echo "MSIXG PASS global rmmod"

@@ -6,14 +6,29 @@ The guest asks by printing "MSIXG QMP device_del ID" or "MSIXG QMP hmp
 COMMAND LINE" on its serial console (a file here); this follows the file
 and sends each request to QEMU's QMP socket as it appears, in order.  Every
 request, reply and QMP event goes to the log, one JSON object a line, for
-the suite to check.  Ends when QEMU closes the socket.
+the suite to check.  When QEMU closes the socket it connects to the next
+QEMU (the harness boots once more if a kernel dies before /init) and
+follows the console anew; the suite kills it when it is done.
 """
 import argparse
 import json
+import os
 import select
 import socket
 import sys
 import time
+
+
+def connect(path):
+    """A connected QMP socket, waiting for QEMU to create it."""
+    while True:
+        sock = socket.socket(socket.AF_UNIX)
+        try:
+            sock.connect(path)
+            return sock
+        except OSError:
+            sock.close()
+            time.sleep(0.05)
 
 
 def main():
@@ -24,18 +39,13 @@ def main():
     args = ap.parse_args()
 
     log = open(args.log, "w", buffering=1)
-    sock = socket.socket(socket.AF_UNIX)
-    deadline = time.monotonic() + 60
     while True:
-        try:
-            sock.connect(args.qmp)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                log.write(json.dumps({"relay": "QEMU's QMP socket never came up"}) + "\n")
-                return 1
-            time.sleep(0.05)
+        relay(connect(args.qmp), args.console, log)
+        log.write(json.dumps({"relay": "QEMU closed the socket"}) + "\n")
 
+
+def relay(sock, console, log):
+    """Until QEMU closes sock."""
     buf = b""
 
     def messages(timeout):
@@ -70,7 +80,10 @@ def main():
     pos = 0
     pending = b""
     while True:
-        with open(args.console, "rb") as fh:
+        if os.path.getsize(console) < pos:    # a new boot's console
+            pos = 0
+            pending = b""
+        with open(console, "rb") as fh:
             fh.seek(pos)
             chunk = fh.read()
         pos += len(chunk)
@@ -91,10 +104,10 @@ def main():
                 log.write(json.dumps({"relay": f"unknown request {req}"}) + "\n")
                 continue
             if not execute(cmd):
-                return 0
+                return
         msgs = messages(0.05)
         if msgs is None:
-            return 0
+            return
         for m in msgs:
             log.write(json.dumps(m) + "\n")
 
