@@ -42,7 +42,7 @@ msixg_log "booting the debug kernel (TCG; slow: lockdep and KASAN)"
 	--console "$work/vm.console" --log "$work/qmp.log" &
 relay=$!
 rc=0
-msixg_boot "$work/vm" 900 "pcie_ports=native sysctl.kernel.hung_task_timeout_secs=60 MSIXG_FAULTS=\"$faults\"" -- "${qdevs[@]}" || rc=$?
+msixg_boot "$work/vm" 420 "pcie_ports=native sysctl.kernel.hung_task_timeout_secs=60 MSIXG_FAULTS=\"$faults\"" -- "${qdevs[@]}" || rc=$?
 # It follows every boot (msixg_boot may boot twice): done when QEMU is.
 kill "$relay" 2>/dev/null
 wait "$relay"

@@ -130,20 +130,25 @@ def main():
     events = parse_trace(args.trace)
     res.check(len(events) > 0, "trace-present", "QEMU trace is empty")
     writes = [e for e in events if e[0] == "write"]
-    # Which run an access belongs to: runs are in order, so count them.
+    # The runs are in order, and each starts its accesses with its own
+    # write: what comes before run 2's write is run 1's.
+    split = next((i for i, e in enumerate(events)
+                  if e[0] == "write" and e[4] == "megasas-mmio"
+                  and any(e[2] == a[3] for a in adj[2])), len(events))
     for tag, (drv, _, _) in RUNS.items():
+        run = events[:split] if tag == 1 else events[split:]
         for bdf, bar, wr, val, rd, pba in adj[tag]:
             base = bars.get(bdf, [0] * 6)[bar]
-            hit = any(e[1] == base + wr and e[2] == val and e[4] == "megasas-mmio"
-                      for e in writes)
+            hit = any(e[0] == "write" and e[1] == base + wr and e[2] == val and
+                      e[4] == "megasas-mmio" for e in run)
             res.check(hit, f"run-{tag}-adjacent-write-reached-device ({drv})",
                       f"no megasas-mmio write of {val:#x} at {base + wr:#x}")
             for what, off, region in (("adjacent-read", rd, "megasas-mmio"),
                                       ("pba-read", pba, "msix-pba")):
-                n = sum(1 for e in events
+                n = sum(1 for e in run
                         if e[0] == "read" and e[1] == base + off and e[4] == region)
-                res.check(n >= tag, f"run-{tag}-{what}-reached-device ({drv})",
-                          f"{n} {region} reads at {base + off:#x}, want one per run")
+                res.check(n > 0, f"run-{tag}-{what}-reached-device ({drv})",
+                          f"no {region} read at {base + off:#x} in this run")
         res.check(adj[tag], f"run-{tag}-adjacent-accesses-done ({drv})")
     inner = {0x4d530000 | tag << 8 | v for tag in RUNS for v in (0, 1)}
     inner |= {0x4d534700 | tag for tag in RUNS} | {MSI_GPA, MSI_GPA + 16}
