@@ -11,7 +11,6 @@ set -uo pipefail
 sel=$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard
 
 work=$MSIXG_CACHE/debug-vm
-rm -rf "$work" && mkdir -p "$work"
 msixg_stage_debug_vm "$work" "$sel/flow-debug.sh"
 truncate -s 1M "$work/nvme.img"
 secs=${MSIXG_STRESS_SECS:-30}

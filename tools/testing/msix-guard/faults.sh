@@ -13,7 +13,6 @@ set -uo pipefail
 sel=$MSIXG_REPO/tools/testing/selftests/vfio/msix-guard
 
 work=$MSIXG_CACHE/faults-vm
-rm -rf "$work" && mkdir -p "$work"
 msixg_stage_debug_vm "$work" "$sel/flow-faults.sh"
 msixg_need_pkgs python3
 truncate -s 1M "$work/gone1.img"

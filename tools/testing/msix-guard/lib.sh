@@ -401,7 +401,7 @@ msixg_stage_vm() {
 }
 
 # msixg_stage_debug_vm WORK FLOW: the debug kernel (built now if its
-# sources or config changed) as KIMAGE, and WORK/vm.cpio.gz with its
+# sources or config changed) as KIMAGE, and a new WORK/vm.cpio.gz with its
 # msix-guard module, its KUnit module (/lib/modules/msix-guard-kunit.ko,
 # for the flow to load) and FLOW; VFIO is built into that kernel.
 msixg_stage_debug_vm() {
@@ -410,7 +410,7 @@ msixg_stage_debug_vm() {
 		msixg_die "no debug kernel"
 	mods=$MSIXG_CACHE/debug-x86_64/drivers/vfio/pci/msix-guard
 	KMODS=
-	mkdir -p "$work/root/lib/modules"
+	rm -rf "$work" && mkdir -p "$work/root/lib/modules"
 	cp "$mods/msix-guard-kunit.ko" "$work/root/lib/modules/" ||
 		msixg_die "the debug kernel's KUnit module is missing"
 	msixg_stage_vm "$work" "$flow" "$mods/msix-guard-vfio-pci.ko"
