@@ -108,15 +108,11 @@ vm_lane=()
 build_lane=()
 for s in $SUITES; do
 	case $s in
-	lint | tools | kunit | kunit-7.3 | e2e-* | stress-* | parity-* | vmm-* | dkms-* | deb | \
-	debug | faults-6.12 | fresh) ;;
+	e2e-* | stress-* | parity-* | vmm-* | debug | faults-6.12) vm_lane+=("$s") ;;
+	lint | tools | kunit | kunit-7.3 | dkms-* | deb | fresh) build_lane+=("$s") ;;
 	*) msixg_die "unknown suite '$s'" ;;
 	esac
 	rm -f "$logs/$s.result" "$logs/$s.excerpt"
-	case $s in
-	e2e-* | stress-* | parity-* | vmm-* | debug | faults-*) vm_lane+=("$s") ;;
-	*) build_lane+=("$s") ;;
-	esac
 done
 if [ "${MSIXG_LANES:-2}" -eq 1 ]; then
 	run_lane $SUITES
